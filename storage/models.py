@@ -1,0 +1,71 @@
+"""SQLModel tables. Schema changes go through Alembic migrations in ``storage/migrations``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (stored as such)."""
+    return datetime.now(UTC)
+
+
+def _ts(*, nullable: bool = False) -> Any:
+    return Field(
+        default_factory=utcnow if not nullable else None,
+        sa_column=Column(DateTime(timezone=True), nullable=nullable),
+    )
+
+
+class Conversation(SQLModel, table=True):
+    """One chat with one citizen on one channel, with the engine state of the form in progress.
+
+    The row is the unit of ordering: a step locks it (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE``
+    on PostgreSQL), so updates of one chat are applied one at a time by any worker.
+    """
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", name="uq_conversation_chat"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    lang: str = Field(default="id", max_length=8)
+    form_id: str | None = Field(default=None, max_length=64)
+    state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    version: int = Field(default=0)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """An incoming update already applied; a redelivery of the same ``update_id`` is skipped."""
+
+    __tablename__ = "processed_update"
+    __table_args__ = (UniqueConstraint("channel", "update_id", name="uq_processed_update"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    update_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    processed_at: datetime = _ts()
+
+
+class Submission(SQLModel, table=True):
+    """A form the citizen confirmed: its answers (personal data) and where it stands."""
+
+    __tablename__ = "submission"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32, unique=True)
+    form_id: str = Field(max_length=64, index=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64, index=True)
+    lang: str = Field(default="id", max_length=8)
+    answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="received", max_length=16, index=True)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
