@@ -533,6 +533,8 @@ class _Run:
         try:
             if t is QType.DATE:
                 return V.format_date(date.fromisoformat(value), self.lang)
+            if t is QType.DAY:
+                return V.format_date(date.fromisoformat(value), self.lang, weekday=True)
             if t in {QType.CHOICE, QType.DAY}:
                 for opt in self.options(q, path):
                     if opt.value == value:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,10 @@ class Database:
     url: str
     echo: bool = False
     engine: Engine = field(init=False)
+    _current: ContextVar[Session | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._current = ContextVar(f"unit_of_work_{id(self)}", default=None)
         self.url = _normalise_url(self.url)
         parsed = make_url(self.url)
         if parsed.get_backend_name() == "sqlite":
@@ -100,15 +103,31 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A unit of work: commits when the block ends normally, rolls back on an exception.
 
+        Opened while another unit of work is active in the same thread (or task), it joins that
+        one as a savepoint: its changes commit or roll back with the outer unit. That is how a
+        dialog step records a booking, the submission and the conversation state atomically,
+        while each adapter still declares its own unit of work. (On SQLite a second
+        transaction would also wait forever for the write lock the outer one holds.)
+
         Driver errors are wrapped in ``StorageError``; domain exceptions pass through unchanged.
         """
+        outer = self._current.get()
+        if outer is not None:
+            try:
+                with outer.begin_nested():
+                    yield outer
+            except SQLAlchemyError as exc:
+                raise StorageError(f"database error: {type(exc).__name__}") from exc
+            return
         session = Session(self.engine, expire_on_commit=False)
+        token = self._current.set(session)
         try:
             with session.begin():
                 yield session
         except SQLAlchemyError as exc:
             raise StorageError(f"database error: {type(exc).__name__}") from exc
         finally:
+            self._current.reset(token)
             session.close()
 
     def dispose(self) -> None:

@@ -1,0 +1,75 @@
+"""Options supplied at run time to ``choices_from`` questions: kelurahan, and days with places."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from booking.service import BookingService
+from bot.dialog import ChatKey
+from bot.office import Office
+from bot.texts import DAY_LABEL
+from flows.definition import Form
+from flows.protocol import ChoicesLoaded, DynamicChoice, LoadChoices
+from flows.text import Lang, Text
+from flows.validators import format_date
+
+Clock = type[datetime] | None
+
+
+class KelurahanSource:
+    """``office.kelurahan``: the kelurahan of the office's area, with their kecamatan."""
+
+    def __init__(self, office: Office) -> None:
+        self._choices = tuple(
+            DynamicChoice(value, Text(label, label)) for value, label in office.kelurahan_choices()
+        )
+
+    def __call__(
+        self, request: LoadChoices, *, chat: ChatKey, lang: Lang, form: Form
+    ) -> ChoicesLoaded:
+        """Every kelurahan (the list does not depend on the chat)."""
+        del chat, lang, form
+        return ChoicesLoaded(request.path, self._choices)
+
+
+def day_label(day_text: Text, left: int) -> Text:
+    """``Senin, 7 Desember — sisa 12`` in both languages."""
+    return Text(
+        DAY_LABEL.id.format(day=day_text.id, left=left),
+        DAY_LABEL.en.format(day=day_text.en, left=left),
+    )
+
+
+class BookableDaysSource:
+    """``booking.days``: the bookable days of the form's service with the places left; full
+    and closed days are listed but cannot be chosen."""
+
+    def __init__(self, booking: BookingService) -> None:
+        self._booking = booking
+
+    def __call__(
+        self, request: LoadChoices, *, chat: ChatKey, lang: Lang, form: Form
+    ) -> ChoicesLoaded:
+        """The days of the booking window right now."""
+        del chat, lang
+        if form.service is None:
+            return ChoicesLoaded(request.path, ())
+        options = []
+        for day in self._booking.availability(form.service):
+            shown = Text(
+                _without_year(format_date(day.day, "id", weekday=True)),
+                _without_year(format_date(day.day, "en", weekday=True)),
+            )
+            options.append(
+                DynamicChoice(
+                    value=day.day.isoformat(),
+                    label=day_label(shown, day.left),
+                    enabled=day.left > 0 and not day.closed,
+                )
+            )
+        return ChoicesLoaded(request.path, tuple(options))
+
+
+def _without_year(text: str) -> str:
+    parts = text.rsplit(" ", 1)
+    return parts[0] if len(parts) == 2 and parts[1].isdigit() else text

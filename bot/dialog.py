@@ -1,0 +1,479 @@
+"""The dialog service: the one place that loads a chat's state, steps the engine, carries out the
+effects it requests, and saves, for every channel (terminal, Telegram, webhook workers).
+
+One call of ``handle`` is one unit of work: the update is marked as applied, the conversation row
+is locked (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on PostgreSQL), the engine is
+stepped, effects such as booking a day or recording a submission run inside the same transaction,
+and the new state is saved. So updates of one chat are applied one at a time by any number of
+workers, a redelivered update is applied once, and a crash at any point loses nothing that was
+confirmed to the citizen.
+
+A conversation keeps one draft per form, so choosing another service from the menu never throws
+away what was typed in the first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, Protocol
+
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from bot import texts as X
+from bot.forms import FormCatalogue
+from flows import engine
+from flows.definition import Form
+from flows.protocol import (
+    Button,
+    ChoicesLoaded,
+    Closed,
+    Command,
+    Effect,
+    Event,
+    LoadChoices,
+    OfferHelp,
+    Reply,
+    Resume,
+    SetLang,
+    Submit,
+    SubmitFailed,
+    Submitted,
+    Tap,
+    TextIn,
+)
+from flows.state import State
+from flows.text import Lang, Text, parse_lang
+from storage.db import Database
+from storage.models import Conversation, ProcessedUpdate, Submission, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_EFFECT_ROUNDS: Final = 8
+"""Effects feed outcomes back, which may request more effects; this bounds the loop."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatKey:
+    """One chat on one channel."""
+
+    channel: str
+    chat_id: str
+
+    @property
+    def ref(self) -> str:
+        """The chat as one string (``telegram:12345``), for bookings and submissions."""
+        return f"{self.channel}:{self.chat_id}"
+
+
+# --- inputs the dialog layer handles itself -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MenuCmd:
+    """``/start``, ``/mulai``, ``/layanan``: the list of services."""
+
+
+@dataclass(frozen=True, slots=True)
+class HelpCmd:
+    """``/bantuan``, ``/help``."""
+
+
+@dataclass(frozen=True, slots=True)
+class LangCmd:
+    """``/bahasa``: switch language (to ``lang``, or to the other one)."""
+
+    lang: Lang | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCmd:
+    """``/status``: the citizen's submissions and bookings."""
+
+
+Incoming = Event | MenuCmd | HelpCmd | LangCmd | StatusCmd
+
+_COMMANDS: Final[Mapping[str, Callable[[], Incoming]]] = {
+    "start": MenuCmd,
+    "mulai": MenuCmd,
+    "layanan": MenuCmd,
+    "menu": MenuCmd,
+    "services": MenuCmd,
+    "kembali": lambda: Command("back"),
+    "back": lambda: Command("back"),
+    "batal": lambda: Command("cancel"),
+    "cancel": lambda: Command("cancel"),
+    "lewati": lambda: Command("skip"),
+    "skip": lambda: Command("skip"),
+    "bahasa": LangCmd,
+    "language": LangCmd,
+    "lang": LangCmd,
+    "bantuan": HelpCmd,
+    "help": HelpCmd,
+    "status": StatusCmd,
+}
+_COMMAND_RE: Final = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+def parse_text(text: str) -> Incoming:
+    """Typed text as the dialog sees it: a known ``/command``, or an answer."""
+    match = _COMMAND_RE.match(text.strip())
+    if match is not None:
+        make = _COMMANDS.get(match.group(1).lower())
+        if make is not None:
+            cmd = make()
+            arg = (match.group(2) or "").strip().lower()
+            if isinstance(cmd, LangCmd) and arg:
+                return LangCmd(parse_lang(arg))
+            return cmd
+    return TextIn(text)
+
+
+# --- what the service needs from the rest of the application ---------------------------------
+
+
+class ChoiceSource(Protocol):
+    """Supplies the options of ``choices_from`` questions (kelurahan, bookable days)."""
+
+    def __call__(
+        self, request: LoadChoices, *, chat: ChatKey, lang: Lang, form: Form
+    ) -> ChoicesLoaded:
+        """The options of the question ``request.path`` of ``form`` right now."""
+        ...
+
+
+class Submitter(Protocol):
+    """Carries out a confirmed form: books, records the submission, queues follow-up work."""
+
+    def __call__(
+        self, session: Session, request: Submit, *, form: Form, chat: ChatKey, lang: Lang
+    ) -> Submitted | SubmitFailed:
+        """Record the submission in ``session`` (the step's unit of work)."""
+        ...
+
+
+class HelpDesk(Protocol):
+    """Receives the engine's offers of a person (the hand-off, when staff are configured)."""
+
+    def __call__(self, session: Session, offer: OfferHelp, *, chat: ChatKey, form: Form) -> None:
+        """Note that the citizen may need help."""
+        ...
+
+
+Today = Callable[[], date]
+
+
+class DialogError(Exception):
+    """Root of the dialog layer's own errors."""
+
+
+class DialogService:
+    """Applies one incoming update of one chat and returns the replies to send."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        catalogue: FormCatalogue,
+        choice_sources: Mapping[str, ChoiceSource],
+        submitter: Submitter,
+        today: Today,
+        office_name: Text,
+        office_phone: str,
+        office_hours: str,
+        help_desk: HelpDesk | None = None,
+    ) -> None:
+        self._db = db
+        self._catalogue = catalogue
+        self._sources = dict(choice_sources)
+        self._submitter = submitter
+        self._today = today
+        self._office_name = office_name
+        self._office_phone = office_phone
+        self._office_hours = office_hours
+        self._help_desk = help_desk
+
+    # --- entry point ----------------------------------------------------------------------
+
+    def handle(
+        self,
+        chat: ChatKey,
+        incoming: Incoming,
+        *,
+        update_id: int | None = None,
+        lang_hint: str | None = None,
+    ) -> list[Reply]:
+        """Apply ``incoming`` and return the replies; an update already applied returns none."""
+        with self._db.session() as session:
+            if update_id is not None and not self._first_delivery(session, chat, update_id):
+                log.info("update %s of %s already applied; skipped", update_id, chat.channel)
+                return []
+            conv = self._lock(session, chat, lang_hint)
+            turn = _Turn(self, session, conv, chat)
+            turn.dispatch(incoming)
+            turn.save()
+            return turn.replies
+
+    def current(self, chat: ChatKey) -> State | None:
+        """The state of the chat's active form, if any (for channels and tests)."""
+        with self._db.session() as session:
+            row = session.exec(
+                select(Conversation).where(
+                    col(Conversation.channel) == chat.channel,
+                    col(Conversation.chat_id) == chat.chat_id,
+                )
+            ).first()
+            if row is None:
+                return None
+            data = row.state or {}
+            active = data.get("active")
+            draft = (data.get("drafts") or {}).get(active) if active else None
+            return State.from_json(draft) if draft else None
+
+    def apology(self, lang: Lang) -> Reply:
+        """What a citizen sees when handling their update failed unexpectedly."""
+        return Reply(text=X.ERROR_APOLOGY.get(lang), kind="error")
+
+    # --- storage ---------------------------------------------------------------------------
+
+    def _first_delivery(self, session: Session, chat: ChatKey, update_id: int) -> bool:
+        values = {"channel": chat.channel, "update_id": update_id, "processed_at": utcnow()}
+        stmt = _insert_ignore(self._db, ProcessedUpdate, values, ["channel", "update_id"])
+        result = session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def _lock(self, session: Session, chat: ChatKey, lang_hint: str | None) -> Conversation:
+        now = utcnow()
+        values = {
+            "channel": chat.channel,
+            "chat_id": chat.chat_id,
+            "lang": parse_lang(lang_hint),
+            "state": {"active": None, "drafts": {}},
+            "version": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        session.execute(_insert_ignore(self._db, Conversation, values, ["channel", "chat_id"]))
+        query = select(Conversation).where(
+            col(Conversation.channel) == chat.channel, col(Conversation.chat_id) == chat.chat_id
+        )
+        if not self._db.is_sqlite:
+            query = query.with_for_update()
+        return session.exec(query).one()
+
+
+def _insert_ignore(db: Database, model: type[Any], values: dict[str, Any], keys: list[str]) -> Any:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` for either database."""
+    if db.is_sqlite:
+        return sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    if db.dialect == "postgresql":
+        return pg_insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    return insert(model).values(**values)  # pragma: no cover - only the two databases above
+
+
+class _Turn:
+    """One update of one chat: the conversation row as it changes, and the replies."""
+
+    def __init__(
+        self, service: DialogService, session: Session, conv: Conversation, chat: ChatKey
+    ) -> None:
+        self.svc = service
+        self.session = session
+        self.conv = conv
+        self.chat = chat
+        data = dict(conv.state or {})
+        self.active: str | None = data.get("active")
+        self.drafts: dict[str, Any] = dict(data.get("drafts") or {})
+        self.lang: Lang = parse_lang(conv.lang)
+        self.replies: list[Reply] = []
+        self.today = service._today()
+
+    # --- persistence ----------------------------------------------------------------------
+
+    def save(self) -> None:
+        self.conv.state = {"active": self.active, "drafts": self.drafts}
+        self.conv.lang = self.lang
+        self.conv.form_id = self.active
+        self.conv.version += 1
+        self.conv.updated_at = utcnow()
+        self.session.add(self.conv)
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    def dispatch(self, incoming: Incoming) -> None:
+        if isinstance(incoming, TextIn):
+            incoming = parse_text(incoming.text)
+        if isinstance(incoming, MenuCmd):
+            self.menu(welcome=True)
+        elif isinstance(incoming, HelpCmd):
+            self.help()
+        elif isinstance(incoming, LangCmd):
+            self.switch_lang(incoming.lang)
+        elif isinstance(incoming, StatusCmd):
+            self.status()
+        elif isinstance(incoming, Tap) and incoming.data.startswith("menu:"):
+            self.menu_tap(incoming.data.removeprefix("menu:"))
+        elif self.active is None or self.form() is None:
+            self.active = None
+            if isinstance(incoming, Tap):
+                self.menu(notice=X.PICK_SERVICE)
+            else:
+                self.menu(welcome=not self.drafts and not isinstance(incoming, Command))
+        else:
+            self.step(incoming)
+
+    def form(self) -> Form | None:
+        return self.svc._catalogue.get(self.active)
+
+    # --- menu and the dialog's own commands -------------------------------------------------
+
+    def menu(self, *, welcome: bool = False, notice: Text | None = None) -> None:
+        t = self.lang
+        lines = []
+        if notice is not None:
+            lines.append(notice.get(t))
+        if welcome:
+            lines.append(X.WELCOME.get(t).format(office=self.svc._office_name.get(t)))
+        lines.append("<b>" + X.MENU_HEAD.get(t) + "</b>")
+        rows: list[tuple[Button, ...]] = []
+        for form_id in self.drafts:
+            form = self.svc._catalogue.get(form_id)
+            if form is not None:
+                label = X.MENU_RESUME.get(t).format(title=form.title.get(t))
+                rows.append((Button(label, f"menu:{form_id}"),))
+        for form in self.svc._catalogue:
+            if form.id not in self.drafts:
+                rows.append((Button(form.title.get(t), f"menu:{form.id}"),))
+        rows.append((Button(X.LANG_BUTTON.get(t), "menu:lang"),))
+        lines.append("")
+        lines.append(X.MENU_FOOT.get(t))
+        self.replies.append(Reply("\n".join(lines), tuple(rows), kind="question", expects="menu"))
+
+    def menu_tap(self, what: str) -> None:
+        if what == "lang":
+            self.switch_lang(None)
+            return
+        form = self.svc._catalogue.get(what)
+        if form is None:
+            self.menu(notice=X.PICK_SERVICE)
+            return
+        self.active = form.id
+        if form.id in self.drafts:
+            self.step(Resume())
+        else:
+            self.run(engine.start(form, lang=self.lang, today=self.today), form)
+
+    def help(self) -> None:
+        t = self.lang
+        text = X.HELP.get(t).format(
+            office=self.svc._office_name.get(t),
+            phone=self.svc._office_phone,
+            hours=self.svc._office_hours,
+        )
+        self.replies.append(Reply(text, kind="info"))
+        if self.active is not None and self.form() is not None:
+            self.step(Resume())
+
+    def switch_lang(self, lang: Lang | None) -> None:
+        self.lang = lang or ("en" if self.lang == "id" else "id")
+        self.replies.append(Reply(X.LANG_SET.get(self.lang)))
+        if self.active is not None and self.form() is not None:
+            self.step(SetLang(self.lang))
+        else:
+            self.menu()
+
+    def status(self) -> None:
+        t = self.lang
+        rows = self.session.exec(
+            select(Submission)
+            .where(
+                col(Submission.channel) == self.chat.channel,
+                col(Submission.chat_id) == self.chat.chat_id,
+            )
+            .order_by(col(Submission.created_at).desc())
+            .limit(20)
+        )
+        lines = []
+        for sub in rows:
+            form = self.svc._catalogue.get(sub.form_id)
+            title = form.title.get(t) if form is not None else sub.form_id
+            status = X.STATUS_NAMES.get(sub.status)
+            lines.append(
+                X.STATUS_LINE.get(t).format(
+                    reference=sub.reference,
+                    title=title,
+                    date=sub.created_at.date().isoformat(),
+                    status=status.get(t) if status is not None else sub.status,
+                )
+            )
+        if self.active is not None and (form := self.form()) is not None:
+            lines.append(X.STATUS_IN_PROGRESS.get(t).format(title=form.title.get(t)))
+        if not lines:
+            self.replies.append(Reply(X.STATUS_NONE.get(t)))
+            return
+        self.replies.append(Reply(X.STATUS_HEAD.get(t) + "\n" + "\n".join(lines)))
+
+    # --- the engine ---------------------------------------------------------------------------
+
+    def step(self, event: Event) -> None:
+        form = self.form()
+        assert form is not None  # noqa: S101 - dispatch checked it
+        raw = self.drafts.get(form.id)
+        if raw is None:
+            self.run(engine.start(form, lang=self.lang, today=self.today), form)
+            return
+        state = State.from_json(raw)
+        if state.lang != self.lang:
+            state = state.with_(lang=self.lang)
+        self.run(engine.step(form, state, event, today=self.today), form)
+
+    def run(self, step: engine.Step, form: Form) -> None:
+        """Keep the step's outcome, carry out its effects, feed their outcomes back."""
+        pending: list[Effect] = []
+        state = self.absorb(step, pending)
+        rounds = 0
+        while pending:
+            rounds += 1
+            if rounds > MAX_EFFECT_ROUNDS:
+                log.error("form %s: effects did not settle after %d rounds", form.id, rounds)
+                break
+            effect = pending.pop(0)
+            outcome = self.carry_out(effect, form)
+            if outcome is not None:
+                state = self.absorb(engine.step(form, state, outcome, today=self.today), pending)
+        if state.finished:
+            self.drafts.pop(form.id, None)
+            if self.active == form.id:
+                self.active = None
+        else:
+            self.drafts[form.id] = state.to_json()
+
+    def absorb(self, step: engine.Step, pending: list[Effect]) -> State:
+        self.replies.extend(step.replies)
+        pending.extend(step.effects)
+        return step.state
+
+    def carry_out(self, effect: Effect, form: Form) -> Event | None:
+        if isinstance(effect, LoadChoices):
+            source = self.svc._sources.get(effect.source)
+            if source is None:
+                log.error("form %s asks for unknown choices %r", form.id, effect.source)
+                return ChoicesLoaded(effect.path, ())
+            return source(effect, chat=self.chat, lang=self.lang, form=form)
+        if isinstance(effect, Submit):
+            return self.svc._submitter(
+                self.session, effect, form=form, chat=self.chat, lang=self.lang
+            )
+        if isinstance(effect, OfferHelp):
+            if self.svc._help_desk is not None:
+                self.svc._help_desk(self.session, effect, chat=self.chat, form=form)
+            return None
+        if isinstance(effect, Closed):
+            return None
+        return None  # pragma: no cover - every effect type is handled above

@@ -1,0 +1,128 @@
+"""Carrying out a confirmed form: book the day (if the form books one) and record the submission,
+in the dialog step's unit of work, so the booking, the submission and the state commit together."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from booking.codes import new_code
+from booking.errors import AlreadyBooked, DayFull, DayNotBookable, SessionFull
+from booking.service import BookingService
+from bot import texts as X
+from bot.dialog import ChatKey
+from bot.office import Office
+from flows.definition import Form, QType
+from flows.protocol import Submit, SubmitFailed, Submitted
+from flows.text import Lang, Text
+from flows.validators import format_date, mask_nik
+from storage.models import Submission, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class FormSubmitter:
+    """The ``Submitter`` of the application."""
+
+    def __init__(self, *, booking: BookingService, office: Office) -> None:
+        self._booking = booking
+        self._office = office
+
+    def __call__(
+        self, session: Session, request: Submit, *, form: Form, chat: ChatKey, lang: Lang
+    ) -> Submitted | SubmitFailed:
+        """Book (when the form has a service), then record the submission."""
+        answers = dict(request.answers)
+        details: Text | None = None
+        status = "received"
+        if form.service is not None:
+            outcome = self._book(form, answers, chat)
+            if isinstance(outcome, SubmitFailed):
+                return outcome
+            reference, details = outcome
+            status = "booked"
+        else:
+            reference = self._new_reference(session, form.reference_prefix)
+        now = utcnow()
+        session.add(
+            Submission(
+                reference=reference,
+                form_id=form.id,
+                channel=chat.channel,
+                chat_id=chat.chat_id,
+                lang=lang,
+                answers=answers,
+                status=status,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        session.flush()
+        log.info("submission %s of form %s recorded", reference, form.id)
+        return Submitted(reference=reference, details=details)
+
+    def _book(
+        self, form: Form, answers: dict[str, object], chat: ChatKey
+    ) -> tuple[str, Text] | SubmitFailed:
+        assert form.service is not None  # noqa: S101 - checked by the caller
+        day_q = next(q for q in form.questions if q.type is QType.DAY)
+        day = date.fromisoformat(str(answers[day_q.id]))
+        nik = str(answers.get("nik") or "")
+        name = str(answers.get("full_name") or "")
+        try:
+            booking = self._booking.book(
+                service=form.service, day=day, nik=nik, holder_name=name, chat_ref=chat.ref
+            )
+        except (DayFull, SessionFull):
+            return SubmitFailed(X.DAY_FULL, path=(day_q.id,))
+        except DayNotBookable as exc:
+            why = exc.detail or exc.kind.value
+            return SubmitFailed(X.DAY_GONE.format(why=why), path=(day_q.id,))
+        except AlreadyBooked as exc:
+            old = exc.existing
+            log.info("second booking refused for nik %s", mask_nik(nik))
+            return SubmitFailed(
+                Text(
+                    X.ALREADY_BOOKED.id.format(
+                        code=old.code,
+                        day=format_date(old.day, "id", weekday=True),
+                        queue=old.queue_number,
+                    ),
+                    X.ALREADY_BOOKED.en.format(
+                        code=old.code,
+                        day=format_date(old.day, "en", weekday=True),
+                        queue=old.queue_number,
+                    ),
+                )
+            )
+        hours = self._office.hours_on(booking.day.weekday())
+        opens, closes = hours if hours is not None else (None, None)
+        params = {
+            "code": booking.code,
+            "queue": booking.queue_number,
+            "opens": opens.strftime("%H.%M") if opens else "-",
+            "closes": closes.strftime("%H.%M") if closes else "-",
+            "address": self._office.address,
+            "max_temp": f"{self._office.health.max_temperature:.1f}",
+        }
+        details = Text(
+            X.BOOKED_DETAILS.id.format(
+                day=format_date(booking.day, "id", weekday=True),
+                **{**params, "max_temp": str(params["max_temp"]).replace(".", ",")},
+            ),
+            X.BOOKED_DETAILS.en.format(day=format_date(booking.day, "en", weekday=True), **params),
+        )
+        return booking.code, details
+
+    @staticmethod
+    def _new_reference(session: Session, prefix: str) -> str:
+        for _ in range(5):
+            candidate = new_code(prefix)
+            taken = session.exec(
+                select(Submission.id).where(col(Submission.reference) == candidate)
+            ).first()
+            if taken is None:
+                return candidate
+        raise RuntimeError("could not find a free reference number")  # pragma: no cover

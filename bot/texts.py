@@ -1,0 +1,106 @@
+"""Texts of the dialog layer (menu, help, status, language), in Bahasa Indonesia and English."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from flows.text import Text
+
+T = Text
+
+WELCOME: Final = T(
+    "Selamat datang di layanan online {office}. Saya membantu Anda mengisi formulir langkah demi "
+    "langkah.",
+    "Welcome to the online service of {office}. I help you fill in forms step by step.",
+)
+MENU_HEAD: Final = T("Pilih layanan:", "Choose a service:")
+MENU_RESUME: Final = T("▶️ Lanjutkan: {title}", "▶️ Continue: {title}")
+MENU_FOOT: Final = T(
+    "Perintah: /kembali, /batal, /lewati, /bahasa, /bantuan, /status.",
+    "Commands: /back, /cancel, /skip, /language, /help, /status.",
+)
+PICK_SERVICE: Final = T(
+    "Silakan pilih layanan dulu dengan tombol di bawah.",
+    "Please choose a service first with the buttons below.",
+)
+LANG_BUTTON: Final = T("🇬🇧 English", "🇮🇩 Bahasa Indonesia")
+LANG_SET: Final = T("Bahasa diganti ke Bahasa Indonesia.", "Language switched to English.")
+HELP: Final = T(
+    "<b>Bantuan</b>\n"
+    "• Jawab setiap pertanyaan dengan mengetik atau menekan tombol.\n"
+    "• /kembali: ke pertanyaan sebelumnya • /lewati: lewati pertanyaan yang tidak wajib\n"
+    "• /batal: batalkan formulir • /mulai: daftar layanan • /status: pendaftaran Anda\n"
+    "• /bahasa: ganti bahasa\n\n"
+    "Butuh bantuan petugas? Hubungi {office} di {phone}, hari kerja {hours}.",
+    "<b>Help</b>\n"
+    "• Answer each question by typing or tapping a button.\n"
+    "• /back: previous question • /skip: skip an optional question\n"
+    "• /cancel: cancel the form • /start: list of services • /status: your submissions\n"
+    "• /language: switch language\n\n"
+    "Need a person? Contact {office} at {phone}, working days {hours}.",
+)
+STATUS_NONE: Final = T(
+    "Anda belum punya pendaftaran atau permohonan. Ketik /mulai untuk memilih layanan.",
+    "You have no bookings or requests yet. Type /start to choose a service.",
+)
+STATUS_HEAD: Final = T(
+    "<b>Pendaftaran dan permohonan Anda</b>", "<b>Your bookings and requests</b>"
+)
+STATUS_LINE: Final = T(
+    "• {reference} — {title} ({date}): {status}", "• {reference} — {title} ({date}): {status}"
+)
+STATUS_NAMES: Final = {
+    "received": T("diterima", "received"),
+    "in_review": T("sedang diperiksa", "in review"),
+    "approved": T("disetujui", "approved"),
+    "issued": T("dokumen terbit", "document issued"),
+    "rejected": T("ditolak", "rejected"),
+    "booked": T("terdaftar", "booked"),
+    "cancelled": T("dibatalkan", "cancelled"),
+}
+STATUS_IN_PROGRESS: Final = T(
+    "Formulir yang sedang Anda isi: {title}. Ketik /mulai lalu Lanjutkan.",
+    "Form in progress: {title}. Type /start, then Continue.",
+)
+ERROR_APOLOGY: Final = T(
+    "Maaf, terjadi gangguan di sistem kami. Jawaban Anda tetap tersimpan; silakan coba lagi.",
+    "Sorry, something went wrong on our side. Your answers are saved; please try again.",
+)
+DAY_FULL: Final = T(
+    "Maaf, hari yang Anda pilih baru saja penuh. Silakan pilih hari lain.",
+    "Sorry, the day you chose has just filled up. Please choose another day.",
+)
+DAY_GONE: Final = T(
+    "Maaf, hari yang Anda pilih tidak bisa dipesan lagi ({why}). Silakan pilih hari lain.",
+    "Sorry, the day you chose can no longer be booked ({why}). Please choose another day.",
+)
+ALREADY_BOOKED: Final = T(
+    "NIK ini sudah terdaftar untuk perekaman KTP-el dengan kode {code} pada {day} "
+    "(nomor antrean {queue}). Satu NIK hanya boleh satu pendaftaran aktif. Ketik /status untuk "
+    "melihatnya, atau /batal untuk membatalkan formulir ini.",
+    "This NIK is already booked for KTP-el recording with code {code} on {day} (queue number "
+    "{queue}). One NIK can hold one active booking. Type /status to see it, or /cancel to stop "
+    "this form.",
+)
+BOOKED_DETAILS: Final = T(
+    "Kode pendaftaran: {code}\n"
+    "Nomor antrean: {queue}\n"
+    "Hari: {day}, pukul {opens}–{closes} WIB\n"
+    "Tempat: {address}\n\n"
+    "Bawa: fotokopi Kartu Keluarga dan bukti pendaftaran ini.\n"
+    "Protokol kesehatan: suhu tubuh paling tinggi {max_temp} °C untuk masuk, pakai masker, cuci "
+    "tangan di pintu masuk, jaga jarak. Sehari sebelumnya Anda akan diingatkan.",
+    "Booking code: {code}\n"
+    "Queue number: {queue}\n"
+    "Day: {day}, {opens}–{closes} (WIB)\n"
+    "Place: {address}\n\n"
+    "Bring: a copy of your family card (KK) and this booking proof.\n"
+    "Health protocol: body temperature at most {max_temp} °C to enter, wear a mask, wash your "
+    "hands at the door, keep your distance. You will be reminded the day before.",
+)
+DAY_LABEL: Final = T("{day} — sisa {left}", "{day} — {left} left")
+FORM_CHANGED: Final = T(
+    "Formulir ini baru saja diperbarui oleh kantor; kita lanjutkan dari pertanyaan yang belum "
+    "terjawab.",
+    "This form was just updated by the office; we continue with the questions not answered yet.",
+)
