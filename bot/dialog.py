@@ -245,8 +245,8 @@ class DialogService:
     def _first_delivery(self, session: Session, chat: ChatKey, update_id: int) -> bool:
         values = {"channel": chat.channel, "update_id": update_id, "processed_at": utcnow()}
         stmt = _insert_ignore(self._db, ProcessedUpdate, values, ["channel", "update_id"])
-        result = session.execute(stmt)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        # RETURNING says whether the row was new on both databases (psycopg's rowcount is -1).
+        return session.execute(stmt.returning(ProcessedUpdate.id)).first() is not None
 
     def _lock(self, session: Session, chat: ChatKey, lang_hint: str | None) -> Conversation:
         now = utcnow()

@@ -1,0 +1,111 @@
+"""Fixtures for the dialog layer: a whole application on a real database, with a fixed clock."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.bootstrap import App, build_app
+from bot.dialog import ChatKey, Incoming
+from bot.settings import Settings
+from flows.protocol import FileIn, Reply, Tap, TextIn
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 12, 3, 8, 0, tzinfo=JAKARTA)
+"""Thursday 3 December 2026, 08:00 WIB: the booking window runs from Friday 4 December."""
+
+
+def make_app(tmp_path: Path, db_url: str, *, now: datetime = NOW) -> App:
+    """An application on ``db_url`` with files under ``tmp_path`` and the clock stopped at ``now``."""
+    settings = Settings(data_dir=tmp_path / "var", database_url=db_url, _env_file=None)
+    return build_app(settings, clock=lambda: now)
+
+
+@pytest.fixture
+def app(tmp_path: Path, db_url: str) -> Iterator[App]:
+    """The application on SQLite and on PostgreSQL in turn."""
+    application = make_app(tmp_path, db_url)
+    yield application
+    application.close()
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """A reply's HTML as plain text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+class Chat:
+    """A citizen talking to the dialog service directly (no channel in between)."""
+
+    def __init__(self, app: App, chat_id: str = "citizen-1", channel: str = "test") -> None:
+        self.app = app
+        self.key = ChatKey(channel, chat_id)
+        self.replies: list[Reply] = []
+        self.last_buttons: Reply | None = None
+
+    def _handle(self, event: Incoming, update_id: int | None = None) -> str:
+        self.replies = self.app.dialog.handle(self.key, event, update_id=update_id)
+        for reply in self.replies:
+            if reply.buttons:
+                self.last_buttons = reply
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The plain text of the latest replies."""
+        return "\n".join(plain(r.text) for r in self.replies)
+
+    def send(self, text: str, *, update_id: int | None = None) -> str:
+        """Type ``text``."""
+        return self._handle(TextIn(text), update_id)
+
+    def tap(self, label: str) -> str:
+        """Press the button whose label contains ``label`` on the latest message with buttons."""
+        assert self.last_buttons is not None, "no message with buttons yet"
+        for button in self.last_buttons.button_list():
+            if label.lower() in button.label.lower():
+                return self._handle(Tap(button.data))
+        labels = [b.label for b in self.last_buttons.button_list()]
+        raise AssertionError(f"no button {label!r} in {labels}")
+
+    def upload(self, data: bytes, name: str) -> str:
+        """Send a file, stored and sniffed as a channel would."""
+        stored = self.app.files.put(data)
+        return self._handle(FileIn(stored.ref, stored.mime, stored.size, name))
+
+    def buttons(self) -> list[str]:
+        """Labels of the latest buttons."""
+        return [b.label for b in self.last_buttons.button_list()] if self.last_buttons else []
+
+
+def ktp_answers_until_day(
+    chat: Chat, *, nik: str = "3371011708000001", name: str = "Budi Santoso"
+) -> str:
+    """Start the KTP-el recording form and answer up to (not including) the day question."""
+    chat.send("/mulai")
+    chat.tap("perekaman KTP-el")
+    chat.send("17-08-2000")
+    chat.tap("Laki-laki")
+    chat.send(nik)
+    chat.send(name)
+    chat.send("3371012001150003")
+    chat.send("Magelang")
+    chat.tap("Magersari")
+    chat.send("0812-3456-7890")
+    return chat.send("budi@contoh.com")
+
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+"""A valid 1x1 PNG (content sniffing must recognise it)."""
