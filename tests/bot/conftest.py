@@ -22,7 +22,7 @@ NOW = datetime(2026, 12, 3, 8, 0, tzinfo=JAKARTA)
 
 
 def make_app(tmp_path: Path, db_url: str, *, now: datetime = NOW) -> App:
-    """An application on ``db_url`` with files under ``tmp_path`` and the clock stopped at ``now``."""
+    """An application on ``db_url``, files under ``tmp_path``, the clock stopped at ``now``."""
     settings = Settings(data_dir=tmp_path / "var", database_url=db_url, _env_file=None)
     return build_app(settings, clock=lambda: now)
 

@@ -8,18 +8,19 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from bot.bootstrap import App
 from bot.dialog import ChatKey, LangCmd, MenuCmd, parse_text
-from flows.protocol import Command, TextIn
+from flows.protocol import Command, LoadChoices, TextIn
 from storage.models import Submission
 from tests.bot.conftest import PNG_1PX, Chat, ktp_answers_until_day, make_app
 
 
-def submissions(app) -> list[Submission]:  # noqa: ANN001 - App, kept loose for brevity
+def submissions(app: App) -> list[Submission]:
     with app.db.session() as s:
         return list(s.exec(select(Submission)))
 
 
-def test_ktp_recording_booked_end_to_end(app) -> None:  # noqa: ANN001
+def test_ktp_recording_booked_end_to_end(app: App) -> None:
     chat = Chat(app)
     text = ktp_answers_until_day(chat)
     assert "Pilih hari datang" in text
@@ -44,7 +45,7 @@ def test_ktp_recording_booked_end_to_end(app) -> None:  # noqa: ANN001
     assert booking.queue_number == 1
     assert "sisa 29" in " ".join(
         o.label.id
-        for o in app.dialog._sources["booking.days"](  # noqa: SLF001
+        for o in app.dialog._sources["booking.days"](
             _load("day"), chat=chat.key, lang="id", form=app.catalogue["ktp_rekam"]
         ).choices
     )
@@ -53,13 +54,11 @@ def test_ktp_recording_booked_end_to_end(app) -> None:  # noqa: ANN001
     assert "terdaftar" in status
 
 
-def _load(qid: str):  # noqa: ANN202
-    from flows.protocol import LoadChoices
-
+def _load(qid: str) -> LoadChoices:
     return LoadChoices(path=(qid,), source="booking.days")
 
 
-def test_kk_change_newborn_with_upload(app) -> None:  # noqa: ANN001
+def test_kk_change_newborn_with_upload(app: App) -> None:
     chat = Chat(app, "kk-1")
     chat.send("/mulai")
     chat.tap("Kartu Keluarga")
@@ -96,7 +95,7 @@ def test_kk_change_newborn_with_upload(app) -> None:  # noqa: ANN001
     assert app.files.get(sub.answers["proof"]["ref"]) == PNG_1PX
 
 
-def test_replacement_lost_card(app) -> None:  # noqa: ANN001
+def test_replacement_lost_card(app: App) -> None:
     chat = Chat(app, "ganti-1")
     chat.send("/mulai")
     chat.tap("Penggantian KTP-el")
@@ -138,7 +137,7 @@ def test_restart_continues_at_the_same_question(tmp_path: Path, db_url: str) -> 
     second.close()
 
 
-def test_redelivered_update_is_applied_once(app) -> None:  # noqa: ANN001
+def test_redelivered_update_is_applied_once(app: App) -> None:
     chat = Chat(app, "dup-1")
     chat.send("/mulai", update_id=1)
     chat.tap("perekaman KTP-el")
@@ -150,7 +149,7 @@ def test_redelivered_update_is_applied_once(app) -> None:  # noqa: ANN001
     assert state.path == ("sex",)
 
 
-def test_day_filled_before_confirm_offers_other_days(app) -> None:  # noqa: ANN001
+def test_day_filled_before_confirm_offers_other_days(app: App) -> None:
     from datetime import date
 
     first, second = Chat(app, "a"), Chat(app, "b")
@@ -171,7 +170,7 @@ def test_day_filled_before_confirm_offers_other_days(app) -> None:  # noqa: ANN0
     assert "Selasa, 8 Desember 2026" in text
 
 
-def test_same_nik_cannot_book_twice(app) -> None:  # noqa: ANN001
+def test_same_nik_cannot_book_twice(app: App) -> None:
     first, second = Chat(app, "n1"), Chat(app, "n2")
     for chat in (first, second):
         ktp_answers_until_day(chat)
@@ -184,7 +183,7 @@ def test_same_nik_cannot_book_twice(app) -> None:  # noqa: ANN001
     assert len(submissions(app)) == 1
 
 
-def test_switching_forms_keeps_both_drafts(app) -> None:  # noqa: ANN001
+def test_switching_forms_keeps_both_drafts(app: App) -> None:
     chat = Chat(app, "sw-1")
     chat.send("/mulai")
     chat.tap("Penggantian KTP-el")
@@ -200,7 +199,7 @@ def test_switching_forms_keeps_both_drafts(app) -> None:  # noqa: ANN001
     assert "membawa KTP-el yang rusak" in text
 
 
-def test_language_switch_and_commands(app) -> None:  # noqa: ANN001
+def test_language_switch_and_commands(app: App) -> None:
     chat = Chat(app, "lang-1")
     chat.send("/mulai")
     text = chat.send("/bahasa")
@@ -224,7 +223,7 @@ def test_parse_text_commands() -> None:
     assert parse_text("halo") == TextIn("halo")
 
 
-def test_text_before_choosing_a_service_shows_the_menu(app) -> None:  # noqa: ANN001
+def test_text_before_choosing_a_service_shows_the_menu(app: App) -> None:
     chat = Chat(app, "menu-1")
     text = chat.send("halo")
     assert "Pilih layanan" in text
@@ -232,7 +231,7 @@ def test_text_before_choosing_a_service_shows_the_menu(app) -> None:  # noqa: AN
     assert "Pilih layanan" in text
 
 
-def test_logs_never_show_a_full_nik(app, caplog: pytest.LogCaptureFixture) -> None:  # noqa: ANN001
+def test_logs_never_show_a_full_nik(app: App, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     chat = Chat(app, "log-1")
     ktp_answers_until_day(chat)
