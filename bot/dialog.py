@@ -21,9 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Protocol
 
-from sqlalchemy import insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from bot import texts as X
@@ -50,8 +48,9 @@ from flows.protocol import (
 )
 from flows.state import State
 from flows.text import Lang, Text, parse_lang
+from storage.conversations import ConversationRow, ConversationStore
 from storage.db import Database
-from storage.models import Conversation, ProcessedUpdate, Submission, utcnow
+from storage.models import Submission
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +197,7 @@ class DialogService:
         self._office_phone = office_phone
         self._office_hours = office_hours
         self._help_desk = help_desk
+        self._rows = ConversationStore(db.dialect)
 
     # --- entry point ----------------------------------------------------------------------
 
@@ -211,98 +211,55 @@ class DialogService:
     ) -> list[Reply]:
         """Apply ``incoming`` and return the replies; an update already applied returns none."""
         with self._db.session() as session:
-            if update_id is not None and not self._first_delivery(session, chat, update_id):
+            conn = session.connection()
+            if update_id is not None and not self._rows.first_delivery(
+                conn, chat.channel, update_id
+            ):
                 log.info("update %s of %s already applied; skipped", update_id, chat.channel)
                 return []
-            conv = self._lock(session, chat, lang_hint)
-            turn = _Turn(self, session, conv, chat)
+            row = self._rows.lock(conn, chat.channel, chat.chat_id, parse_lang(lang_hint))
+            turn = _Turn(self, session, row, chat)
             turn.dispatch(incoming)
-            turn.save()
+            turn.save(conn)
             return turn.replies
 
     def current(self, chat: ChatKey) -> State | None:
         """The state of the chat's active form, if any (for channels and tests)."""
         with self._db.session() as session:
-            row = session.exec(
-                select(Conversation).where(
-                    col(Conversation.channel) == chat.channel,
-                    col(Conversation.chat_id) == chat.chat_id,
-                )
-            ).first()
-            if row is None:
-                return None
-            data = row.state or {}
-            active = data.get("active")
-            draft = (data.get("drafts") or {}).get(active) if active else None
-            return State.from_json(draft) if draft else None
+            row = self._rows.load(session.connection(), chat.channel, chat.chat_id)
+        if row is None:
+            return None
+        active = row.state.get("active")
+        draft = (row.state.get("drafts") or {}).get(active) if active else None
+        return State.from_json(draft) if draft else None
 
     def apology(self, lang: Lang) -> Reply:
         """What a citizen sees when handling their update failed unexpectedly."""
         return Reply(text=X.ERROR_APOLOGY.get(lang), kind="error")
-
-    # --- storage ---------------------------------------------------------------------------
-
-    def _first_delivery(self, session: Session, chat: ChatKey, update_id: int) -> bool:
-        values = {"channel": chat.channel, "update_id": update_id, "processed_at": utcnow()}
-        stmt = _insert_ignore(self._db, ProcessedUpdate, values, ["channel", "update_id"])
-        # RETURNING says whether the row was new on both databases (psycopg's rowcount is -1).
-        return session.execute(stmt.returning(ProcessedUpdate.id)).first() is not None
-
-    def _lock(self, session: Session, chat: ChatKey, lang_hint: str | None) -> Conversation:
-        now = utcnow()
-        values = {
-            "channel": chat.channel,
-            "chat_id": chat.chat_id,
-            "lang": parse_lang(lang_hint),
-            "state": {"active": None, "drafts": {}},
-            "version": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
-        session.execute(_insert_ignore(self._db, Conversation, values, ["channel", "chat_id"]))
-        query = select(Conversation).where(
-            col(Conversation.channel) == chat.channel, col(Conversation.chat_id) == chat.chat_id
-        )
-        if not self._db.is_sqlite:
-            query = query.with_for_update()
-        return session.exec(query).one()
-
-
-def _insert_ignore(db: Database, model: type[Any], values: dict[str, Any], keys: list[str]) -> Any:
-    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` for either database."""
-    if db.is_sqlite:
-        return sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    if db.dialect == "postgresql":
-        return pg_insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    return insert(model).values(**values)  # pragma: no cover - only the two databases above
 
 
 class _Turn:
     """One update of one chat: the conversation row as it changes, and the replies."""
 
     def __init__(
-        self, service: DialogService, session: Session, conv: Conversation, chat: ChatKey
+        self, service: DialogService, session: Session, row: ConversationRow, chat: ChatKey
     ) -> None:
         self.svc = service
         self.session = session
-        self.conv = conv
+        self.row = row
         self.chat = chat
-        data = dict(conv.state or {})
-        self.active: str | None = data.get("active")
-        self.drafts: dict[str, Any] = dict(data.get("drafts") or {})
-        self.lang: Lang = parse_lang(conv.lang)
+        self.active: str | None = row.state.get("active")
+        self.drafts: dict[str, Any] = dict(row.state.get("drafts") or {})
+        self.lang: Lang = parse_lang(row.lang)
         self.replies: list[Reply] = []
         self.today = service._today()
 
     # --- persistence ----------------------------------------------------------------------
 
-    def save(self) -> None:
-        self.conv.state = {"active": self.active, "drafts": self.drafts}
-        self.conv.lang = self.lang
-        self.conv.form_id = self.active
-        self.conv.version += 1
-        self.conv.updated_at = utcnow()
-        self.session.add(self.conv)
+    def save(self, conn: Connection) -> None:
+        self.row.state = {"active": self.active, "drafts": self.drafts}
+        self.row.lang = self.lang
+        self.svc._rows.save(conn, self.row, form_id=self.active)
 
     # --- dispatch ---------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints its figures and how they were measured (``make bench``)."""
