@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     signer_passphrase: SecretStr | None = None
     staff_chat_id: int | None = None
     webhook_secret: SecretStr | None = None
+    telegram_rate_global: float = Field(default=30.0, gt=0)
+    """Messages a second the bot sends in all (Telegram's documented limit is about 30)."""
+    telegram_rate_chat_burst: float = Field(default=20.0, ge=1)
+    """Replies to one chat that may go out at once before pacing at one a second."""
     timezone: str = "Asia/Jakarta"
     log_level: str = "INFO"
 

@@ -104,3 +104,26 @@ FORM_CHANGED: Final = T(
     "terjawab.",
     "This form was just updated by the office; we continue with the questions not answered yet.",
 )
+
+EDITED_IGNORED: Final = T(
+    "Pesan yang diedit tidak mengubah jawaban. Untuk mengubah jawaban, tekan Kembali atau "
+    "ubah dari ringkasan sebelum dikirim.",
+    "Editing a message does not change an answer. To change an answer, tap Back, or change it "
+    "from the summary before sending.",
+)
+FILE_TOO_LARGE_TO_FETCH: Final = T(
+    "Berkas ini terlalu besar untuk diterima (lebih dari {limit} MB). Kirim foto yang lebih kecil.",
+    "This file is too large to receive (over {limit} MB). Please send a smaller photo.",
+)
+PAGE_PREV: Final = T("◀️ Sebelumnya", "◀️ Previous")
+PAGE_NEXT: Final = T("Berikutnya ▶️", "Next ▶️")
+COMMANDS: Final = (
+    ("start", T("Mulai / daftar layanan", "Start / list of services")),
+    ("layanan", T("Daftar layanan", "List of services")),
+    ("status", T("Pendaftaran dan permohonan saya", "My bookings and requests")),
+    ("kembali", T("Kembali ke pertanyaan sebelumnya", "Back to the previous question")),
+    ("batal", T("Batalkan formulir", "Cancel the form")),
+    ("bantuan", T("Bantuan", "Help")),
+    ("bahasa", T("Ganti bahasa (Indonesia / English)", "Switch language (Indonesian / English)")),
+    ("hapusdata", T("Hapus data saya", "Delete my data")),
+)

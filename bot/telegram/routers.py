@@ -1,0 +1,160 @@
+"""aiogram routers, one per topic; every handler is a few lines that call the gateway."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot, F, Router
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+
+from bot import texts as X
+from bot.dialog import parse_text
+from bot.telegram.gateway import Gateway
+from bot.telegram.render import PAGE_PREFIX
+from flows.protocol import ContactIn, OtherIn, Tap
+from flows.text import parse_lang
+
+
+def _update_id(data: dict[str, Any]) -> int | None:
+    update = data.get("event_update")
+    return update.update_id if isinstance(update, Update) else None
+
+
+def _lang(message_or_query: Message | CallbackQuery) -> str | None:
+    user = message_or_query.from_user
+    return user.language_code if user is not None else None
+
+
+class ChatOrder(BaseMiddleware):
+    """Outer middleware: updates of one chat are handled one at a time, in arrival order."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self._gateway = gateway
+
+    async def __call__(
+        self,
+        handler: Any,
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """Run the handler while holding the chat's lock."""
+        chat_id = _chat_of(event)
+        if chat_id is None:
+            return await handler(event, data)
+        async with self._gateway.serialised(chat_id):
+            return await handler(event, data)
+
+
+def _chat_of(event: TelegramObject) -> int | None:
+    if not isinstance(event, Update):
+        return None
+    for part in (event.message, event.edited_message, event.callback_query):
+        if isinstance(part, CallbackQuery):
+            if isinstance(part.message, Message):
+                return part.message.chat.id
+            return part.from_user.id
+        if isinstance(part, Message):
+            return part.chat.id
+    return None
+
+
+def build_routers(gateway: Gateway) -> list[Router]:
+    """The routers of the citizen side: buttons, messages, and edited messages."""
+    buttons = Router(name="buttons")
+    messages = Router(name="messages")
+    edits = Router(name="edits")
+
+    @buttons.callback_query(F.data.startswith(PAGE_PREFIX))
+    async def on_page(query: CallbackQuery, bot: Bot) -> None:
+        await query.answer()
+        await gateway.page(bot, query, lang_hint=_lang(query))
+
+    @buttons.callback_query()
+    async def on_tap(query: CallbackQuery, bot: Bot, **data: Any) -> None:
+        await query.answer()
+        chat_id = (
+            query.message.chat.id if isinstance(query.message, Message) else query.from_user.id
+        )
+        await gateway.apply(
+            bot,
+            chat_id=chat_id,
+            incoming=Tap(query.data or ""),
+            update_id=_update_id(data),
+            lang_hint=_lang(query),
+            callback=query,
+        )
+
+    @messages.message(F.text)
+    async def on_text(message: Message, bot: Bot, **data: Any) -> None:
+        await gateway.apply(
+            bot,
+            chat_id=message.chat.id,
+            incoming=parse_text(message.text or ""),
+            update_id=_update_id(data),
+            lang_hint=_lang(message),
+        )
+
+    @messages.message(F.photo)
+    async def on_photo(message: Message, bot: Bot, **data: Any) -> None:
+        photo = max(message.photo or [], key=lambda p: p.width * p.height)
+        upload = await gateway.download(
+            bot, photo.file_id, size=photo.file_size, name=f"foto-{message.message_id}.jpg"
+        )
+        await _apply_file(gateway, bot, message, upload, data)
+
+    @messages.message(F.document)
+    async def on_document(message: Message, bot: Bot, **data: Any) -> None:
+        doc = message.document
+        assert doc is not None  # noqa: S101 - the filter guarantees it
+        upload = await gateway.download(
+            bot, doc.file_id, size=doc.file_size, name=doc.file_name or "berkas"
+        )
+        await _apply_file(gateway, bot, message, upload, data)
+
+    @messages.message(F.contact)
+    async def on_contact(message: Message, bot: Bot, **data: Any) -> None:
+        contact = message.contact
+        assert contact is not None  # noqa: S101 - the filter guarantees it
+        await gateway.apply(
+            bot,
+            chat_id=message.chat.id,
+            incoming=ContactIn(contact.phone_number),
+            update_id=_update_id(data),
+            lang_hint=_lang(message),
+        )
+
+    @messages.message()
+    async def on_other(message: Message, bot: Bot, **data: Any) -> None:
+        kind = str(message.content_type)
+        await gateway.apply(
+            bot,
+            chat_id=message.chat.id,
+            incoming=OtherIn(kind),
+            update_id=_update_id(data),
+            lang_hint=_lang(message),
+        )
+
+    @edits.edited_message()
+    async def on_edit(message: Message, bot: Bot) -> None:
+        text = X.EDITED_IGNORED.get(parse_lang(_lang(message)))
+        await gateway.send(bot, message.chat.id, [_info(text)])
+
+    return [buttons, messages, edits]
+
+
+async def _apply_file(
+    gateway: Gateway, bot: Bot, message: Message, upload: Any, data: dict[str, Any]
+) -> None:
+    await gateway.apply(
+        bot,
+        chat_id=message.chat.id,
+        incoming=upload,
+        update_id=_update_id(data),
+        lang_hint=_lang(message),
+    )
+
+
+def _info(text: str) -> Any:
+    from flows.protocol import Reply
+
+    return Reply(text=text)

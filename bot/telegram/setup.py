@@ -1,0 +1,100 @@
+"""Building the aiogram bot and dispatcher, registering commands, and long polling."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand
+from aiogram.utils.token import TokenValidationError, validate_token
+
+from bot import texts as X
+from bot.dialog import DialogService
+from bot.telegram.gateway import Gateway
+from bot.telegram.limits import Pacer
+from bot.telegram.routers import ChatOrder, build_routers
+from bot.telegram.sender import Sender
+from storage.files import FileStore
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+class TelegramConfigError(ValueError):
+    """The Telegram settings cannot work (missing or malformed token, bad API base)."""
+
+
+def check_token(token: str | None) -> str:
+    """The token, or a one-line explanation of what is wrong with it."""
+    if not token:
+        raise TelegramConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set the token "
+            "it gives (for example 123456789:AA...)"
+        )
+    try:
+        validate_token(token)
+    except TokenValidationError:
+        raise TelegramConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed: it looks like 123456789:AA... "
+            "(digits, a colon, then letters, digits, - and _)"
+        ) from None
+    return token
+
+
+@dataclass
+class TelegramFrontend:
+    """The bot, its dispatcher and the gateway they share."""
+
+    bot: Bot
+    dispatcher: Dispatcher
+    gateway: Gateway
+
+
+def build_telegram(
+    *,
+    token: str | None,
+    api_base: str,
+    dialog: DialogService,
+    files: FileStore,
+    pacer: Pacer | None = None,
+) -> TelegramFrontend:
+    """The Telegram side of the application, pointed at ``api_base``."""
+    checked = check_token(token)
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    bot = Bot(
+        token=checked,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+    gateway = Gateway(dialog=dialog, files=files, sender=Sender(pacer or Pacer()))
+    dispatcher = Dispatcher()
+    dispatcher.update.outer_middleware(ChatOrder(gateway))
+    for router in build_routers(gateway):
+        dispatcher.include_router(router)
+    return TelegramFrontend(bot=bot, dispatcher=dispatcher, gateway=gateway)
+
+
+async def register_commands(bot: Bot) -> None:
+    """The command menu in Indonesian (default) and English."""
+    for lang in ("id", "en"):
+        commands = [
+            BotCommand(command=name, description=text.get(lang)) for name, text in X.COMMANDS
+        ]
+        await bot.set_my_commands(commands, language_code=None if lang == "id" else lang)
+
+
+async def run_polling(frontend: TelegramFrontend) -> None:
+    """Long polling until cancelled (``adminduk-bot run``)."""
+    await frontend.bot.delete_webhook(drop_pending_updates=False)
+    await register_commands(frontend.bot)
+    me = await frontend.bot.get_me()
+    log.info("polling as @%s", me.username)
+    await frontend.dispatcher.start_polling(
+        frontend.bot, allowed_updates=ALLOWED_UPDATES, handle_signals=False, close_bot_session=True
+    )

@@ -1,0 +1,89 @@
+"""The real bot (aiogram, polling) in this event loop against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.bootstrap import App
+from bot.telegram.limits import Pacer
+from bot.telegram.setup import TelegramFrontend, build_telegram, run_polling
+from tests.bot.conftest import make_app, plain
+from tests.fakes.telegram_api import FakeTelegramServer, FakeUser, SentMessage
+
+TIMEOUT = 15.0
+
+
+@dataclass
+class Harness:
+    """A fake Telegram, the application, and the bot polling it."""
+
+    server: FakeTelegramServer
+    app: App
+    frontend: TelegramFrontend
+
+
+@contextlib.asynccontextmanager
+async def polling_bot(tmp_path: Path, db_url: str) -> AsyncIterator[Harness]:
+    """Start everything; stop it all afterwards."""
+    server = FakeTelegramServer()
+    await server.start()
+    app = make_app(tmp_path, db_url)
+    frontend = build_telegram(
+        token=server.token,
+        api_base=server.base_url,
+        dialog=app.dialog,
+        files=app.files,
+        pacer=Pacer(per_chat_burst=1000, global_rate=1000, global_burst=1000),
+    )
+    task = asyncio.create_task(run_polling(frontend))
+    try:
+        # Updates queue at the fake server until the bot's first poll fetches them.
+        yield Harness(server, app, frontend)
+    finally:
+        task.cancel()  # also cancels the long poll in flight (stop_polling would wait it out)
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        await server.stop()
+        app.close()
+
+
+def latest_with_buttons(server: FakeTelegramServer, chat_id: int) -> SentMessage:
+    """The newest bot message in the chat that still has inline buttons."""
+    for message in reversed(server.sent_messages(chat_id)):
+        if message.buttons:
+            return message
+    raise AssertionError("no bot message with buttons")
+
+
+def press(user: FakeUser, fragment: str) -> None:
+    """Tap the button whose label contains ``fragment`` on the newest message with buttons."""
+    message = latest_with_buttons(user.server, user.chat_id)
+    for row in message.buttons:
+        for button in row:
+            if fragment.lower() in button["text"].lower():
+                user.tap(button["callback_data"], message_id=message.raw["message_id"])
+                return
+    labels = [b["text"] for row in message.buttons for b in row]
+    raise AssertionError(f"no button with {fragment!r}: {labels}")
+
+
+async def say(user: FakeUser, text: str, expect: str) -> str:
+    """Type ``text`` and wait for a reply containing ``expect``; returns its plain text."""
+    user.send_text(text)
+    return await reply(user, expect)
+
+
+async def tap(user: FakeUser, fragment: str, expect: str) -> str:
+    """Press a button and wait for a reply containing ``expect``."""
+    press(user, fragment)
+    return await reply(user, expect)
+
+
+async def reply(user: FakeUser, expect: str) -> str:
+    """Wait for a bot message (sent or edited after the user's last action) containing ``expect``."""
+    message = await user.wait_reply(expect, timeout=TIMEOUT)
+    return plain(message.text)

@@ -1,0 +1,159 @@
+"""The bot over real HTTP, long polling a fake Telegram: forms, files, stale buttons, 429."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from tests.bot.conftest import PNG_1PX
+from tests.bot.telegram.harness import latest_with_buttons, polling_bot, press, reply, say, tap
+
+
+async def fill_ktp_until_day(user) -> None:  # noqa: ANN001 - FakeUser
+    await tap(user, "perekaman KTP-el", "Tanggal lahir Anda")
+    await say(user, "17-08-2000", "Jenis kelamin")
+    await tap(user, "Laki-laki", "NIK Anda")
+    await say(user, "3371011708000001", "Nama lengkap")
+    await say(user, "Budi Santoso", "Nomor Kartu Keluarga")
+    await say(user, "3371012001150003", "Tempat lahir")
+    await say(user, "Magelang", "Kelurahan")
+
+
+async def test_ktp_recording_form_completed_with_buttons_and_typing(
+    tmp_path: Path, db_url: str
+) -> None:
+    async with polling_bot(tmp_path, db_url) as h:
+        user = h.server.user(chat_id=1001, first_name="Budi")
+        user.send_command("/start")
+        await reply(user, "Pilih layanan")
+        await fill_ktp_until_day(user)
+        await tap(user, "Magersari", "Nomor HP")
+        # a phone shared as a contact fills the phone question
+        user.send_contact("+6281234567890")
+        await reply(user, "Alamat email")
+        await say(user, "budi@contoh.com", "Pilih hari datang")
+        days = [b["text"] for row in latest_with_buttons(h.server, 1001).buttons for b in row]
+        assert any("sisa 30" in d for d in days)
+        await tap(user, days[1].split(" — ")[0], "Persetujuan")
+        await tap(user, "Saya setuju", "Periksa kembali")
+        text = await tap(user, "Kirim", "Kode pendaftaran")
+        assert "Nomor antrean: 1" in text
+        # every button press was answered (no endless spinner)
+        taps = [c for c in h.server.calls if c.method == "answerCallbackQuery"]
+        assert len(taps) >= 5
+        assert h.server.commands(language_code="en"), "commands registered in English"
+        assert h.server.commands(), "commands registered in Indonesian (default)"
+
+
+async def test_kk_change_with_photo_and_bad_files(tmp_path: Path, db_url: str) -> None:
+    async with polling_bot(tmp_path, db_url) as h:
+        user = h.server.user(chat_id=1002)
+        user.send_command("/start")
+        await reply(user, "Pilih layanan")
+        await tap(user, "Kartu Keluarga", "NIK pemohon")
+        await say(user, "3371011203850002", "Nama lengkap pemohon")
+        await say(user, "Budi Santoso", "Nomor Kartu Keluarga")
+        await say(user, "3371012001150003", "Apa yang ingin diubah")
+        await tap(user, "Pendidikan", "Nama lengkap anggota")
+        await say(user, "Budi Santoso", "NIK anggota")
+        await say(user, "3371011203850002", "Data lama")
+        await say(user, "SLTA", "Pendidikan terakhir yang baru")
+        await tap(user, "Strata I", "Ada anggota keluarga lain")
+        await tap(user, "Tidak, lanjut", "Foto dokumen pendukung")
+        user.send_document(b"%PDF-" + b"0" * (6 * 1024 * 1024), "ijazah.pdf", "application/pdf")
+        assert "terlalu besar" in await reply(user, "terlalu besar")
+        user.send_document(b"MZ\x90\x00 executable", "ijazah.jpg", "image/jpeg")
+        assert "tidak bisa diterima" in await reply(user, "tidak bisa diterima")
+        user.send_sticker()
+        await reply(user, "kirim foto atau berkas")
+        user.send_photo(PNG_1PX)
+        await reply(user, "Alamat email")
+        await say(user, "budi@contoh.com", "Nomor HP")
+        await tap(user, "Lewati", "Persetujuan")
+        await tap(user, "Saya setuju", "Periksa kembali")
+        text = await tap(user, "Kirim", "diterima")
+        assert "KK-" in text
+
+
+async def test_replacement_back_edit_cancel_and_stale_button(tmp_path: Path, db_url: str) -> None:
+    async with polling_bot(tmp_path, db_url) as h:
+        user = h.server.user(chat_id=1003)
+        user.send_command("/start")
+        await reply(user, "Pilih layanan")
+        await tap(user, "Penggantian KTP-el", "Alasan penggantian")
+        old = latest_with_buttons(h.server, 1003)
+        await tap(user, "Rusak", "membawa KTP-el yang rusak")
+        # a button of an older message: said kindly, current question shown again
+        stale = next(b for row in old.buttons for b in row if b["text"] == "Hilang")
+        user.tap(stale["callback_data"], message_id=old.raw["message_id"], force=True)
+        await reply(user, "pesan lama")
+        await tap(user, "Ya", "NIK Anda")
+        text = await say(user, "/kembali", "membawa KTP-el yang rusak")
+        assert "Jawaban Anda sebelumnya: Ya" in text
+        await tap(user, "Tetap", "NIK Anda")
+        nik_update = user.send_text("3371011203850002")
+        await reply(user, "Nama lengkap")
+        await say(user, "Budi Santoso", "Nomor Kartu Keluarga")
+        await say(user, "3371012001150003", "Nomor HP")
+        await say(user, "0812 3456 7890", "Alamat email")
+        await say(user, "budi@contoh.com", "Persetujuan")
+        await tap(user, "Saya setuju", "Periksa kembali")
+        # edit from the summary: change the reason, the new question comes, then the summary
+        await tap(user, "1. Alasan", "Langkah 1 dari")
+        await tap(user, "Hilang", "surat keterangan kehilangan")
+        user.send_photo(PNG_1PX)
+        text = await reply(user, "Periksa kembali")
+        assert "Hilang" in text
+        # an edited message changes nothing and says how to change an answer
+        user.edit_text(nik_update["message"]["message_id"], "3371011203850003")
+        await reply(user, "tidak mengubah jawaban")
+        await tap(user, "Batal", "Batalkan formulir ini")
+        await tap(user, "Ya, batalkan", "Formulir dibatalkan")
+
+
+async def test_retry_after_429_is_respected(tmp_path: Path, db_url: str) -> None:
+    async with polling_bot(tmp_path, db_url) as h:
+        user = h.server.user(chat_id=1004)
+        h.server.fail_next("sendMessage", status=429, retry_after=1)
+        started = time.monotonic()
+        user.send_command("/start")
+        await reply(user, "Pilih layanan")
+        assert time.monotonic() - started >= 1.0
+        failed = [c for c in h.server.calls if c.method == "sendMessage" and c.status == 429]
+        assert len(failed) == 1
+
+
+async def test_updates_of_one_chat_are_applied_in_order(tmp_path: Path, db_url: str) -> None:
+    async with polling_bot(tmp_path, db_url) as h:
+        user = h.server.user(chat_id=1005)
+        user.send_command("/start")
+        await reply(user, "Pilih layanan")
+        press(user, "perekaman KTP-el")
+        await reply(user, "Tanggal lahir Anda")
+        # typed quickly, all before the bot answers the first
+        for text in ("17-08-2000", "1", "3371011708000001", "Budi Santoso"):
+            user.send_text(text)
+        await user.wait_reply("Nomor Kartu Keluarga", timeout=15)
+        await asyncio.sleep(0.2)
+        state = h.app.dialog.current(_key(1005))
+        assert state is not None
+        assert state.answers["sex"] == "L"
+        assert state.answers["full_name"] == "BUDI SANTOSO"
+
+
+def _key(chat_id: int):  # noqa: ANN202
+    from bot.dialog import ChatKey
+
+    return ChatKey("telegram", str(chat_id))
+
+
+async def test_english_telegram_client_gets_english(tmp_path: Path, db_url: str) -> None:
+    async with polling_bot(tmp_path, db_url) as h:
+        user = h.server.user(chat_id=1006, language_code="en")
+        user.send_command("/start")
+        await reply(user, "Choose a service")
+        text = await tap(user, "KTP-el replacement", "Reason for replacement")
+        assert "Step 1 of" in text
+        text = await say(user, "/bahasa", "Alasan penggantian")
+        assert "Langkah 1 dari" in text
