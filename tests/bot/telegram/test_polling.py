@@ -10,7 +10,7 @@ from tests.bot.conftest import PNG_1PX
 from tests.bot.telegram.harness import latest_with_buttons, polling_bot, press, reply, say, tap
 
 
-async def fill_ktp_until_day(user) -> None:  # noqa: ANN001 - FakeUser
+async def fill_ktp_until_day(user) -> None:
     await tap(user, "perekaman KTP-el", "Tanggal lahir Anda")
     await say(user, "17-08-2000", "Jenis kelamin")
     await tap(user, "Laki-laki", "NIK Anda")
@@ -142,7 +142,7 @@ async def test_updates_of_one_chat_are_applied_in_order(tmp_path: Path, db_url: 
         assert state.answers["full_name"] == "BUDI SANTOSO"
 
 
-def _key(chat_id: int):  # noqa: ANN202
+def _key(chat_id: int):
     from bot.dialog import ChatKey
 
     return ChatKey("telegram", str(chat_id))

@@ -1,0 +1,64 @@
+"""The real ``adminduk-bot run`` process against the fake Telegram: killed mid-form, restarted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.bot.telegram.harness import press, reply, say
+from tests.bot.telegram.test_webhook import free_port
+from tests.fakes.telegram_api import FakeTelegramServer
+
+
+def start_bot(env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--port", str(free_port())],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+async def test_killed_bot_process_continues_at_the_same_question(
+    tmp_path: Path, db_url: str
+) -> None:
+    server = FakeTelegramServer()
+    await server.start()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+        "DATA_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": db_url,
+        "TELEGRAM_BOT_TOKEN": server.token,
+        "TELEGRAM_API_BASE": server.base_url,
+    }
+    bot = start_bot(env)
+    try:
+        user = server.user(chat_id=4001)
+        user.send_command("/start")
+        await user.wait_reply("Pilih layanan", timeout=60)
+        press(user, "perekaman KTP-el")
+        await reply(user, "Tanggal lahir")
+        await say(user, "17-08-2000", "Jenis kelamin")
+        old_question = server.sent_messages(4001)[-1]
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+
+        # While the bot is down the citizen taps the button; the new process gets the update.
+        button = next(b for row in old_question.buttons for b in row if b["text"] == "Perempuan")
+        user.tap(button["callback_data"], message_id=old_question.raw["message_id"])
+        bot = start_bot(env)
+        text = (await user.wait_reply("NIK Anda", timeout=60)).text
+        assert "Langkah 3" in text
+        await say(user, "3371015708000001", "Nama lengkap")
+    finally:
+        bot.kill()
+        bot.wait(timeout=10)
+        await server.stop()
