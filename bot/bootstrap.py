@@ -10,16 +10,20 @@ from zoneinfo import ZoneInfo
 
 from booking.calendar import WorkingCalendar
 from booking.service import BookingService
+from bot.bookings import CLOSED_KIND, REMINDER_KIND, BookingFollowUp
 from bot.choices import BookableDaysSource, KelurahanSource
 from bot.dialog import DialogService
 from bot.forms import FormCatalogue, load_catalogue
+from bot.notify import Notifiers
 from bot.office import WEEKDAYS, Office, load_office
 from bot.settings import Settings
 from bot.submissions import FormSubmitter
+from bot.worker import Worker
 from storage.booking import SqlBookingStore
 from storage.db import Database
 from storage.files import FileStore
 from storage.migrate import upgrade
+from storage.outbox import Outbox
 
 
 @dataclass
@@ -33,6 +37,19 @@ class App:
     files: FileStore
     booking: BookingService
     dialog: DialogService
+    outbox: Outbox
+    followup: BookingFollowUp
+    notifiers: Notifiers
+
+    def worker(self) -> Worker:
+        """The background worker with every job handler of the application."""
+        return Worker(
+            self.outbox,
+            {
+                REMINDER_KIND: self.followup.send_reminder,
+                CLOSED_KIND: self.followup.send_closure,
+            },
+        )
 
     def close(self) -> None:
         """Release the database connections."""
@@ -71,6 +88,16 @@ def build_app(
     db = Database(settings.db_url)
     policy = office.booking_policy(settings.timezone)
     booking = BookingService(SqlBookingStore(db), WorkingCalendar(policy), policy, clock=now)
+    outbox = Outbox(db)
+    notifiers = Notifiers({})
+    followup = BookingFollowUp(
+        booking=booking,
+        office=office,
+        outbox=outbox,
+        notifier=notifiers,
+        timezone=settings.timezone,
+        db=db,
+    )
     dialog = DialogService(
         db=db,
         catalogue=catalogue,
@@ -78,11 +105,12 @@ def build_app(
             "office.kelurahan": KelurahanSource(office),
             "booking.days": BookableDaysSource(booking),
         },
-        submitter=FormSubmitter(booking=booking, office=office),
+        submitter=FormSubmitter(booking=booking, office=office, followup=followup),
         today=today,
         office_name=office.short_name,
         office_phone=office.phone,
         office_hours=office_hours_text(office),
+        bookings=followup,
     )
     return App(
         settings=settings,
@@ -92,6 +120,9 @@ def build_app(
         files=FileStore(settings.data_dir / "uploads"),
         booking=booking,
         dialog=dialog,
+        outbox=outbox,
+        followup=followup,
+        notifiers=notifiers,
     )
 
 

@@ -165,6 +165,18 @@ class HelpDesk(Protocol):
         ...
 
 
+class BookingActions(Protocol):
+    """Buttons about existing bookings (``bk:``) and their lines in ``/status``."""
+
+    def tap(self, conn: Connection, chat_ref: str, data: str, lang: Lang) -> list[Reply]:
+        """A ``bk:`` button pressed."""
+        ...
+
+    def status(self, chat_ref: str, lang: Lang) -> tuple[list[str], tuple[tuple[Button, ...], ...]]:
+        """The chat's bookings as ``/status`` lines, and buttons to act on them."""
+        ...
+
+
 Today = Callable[[], date]
 
 
@@ -187,6 +199,7 @@ class DialogService:
         office_phone: str,
         office_hours: str,
         help_desk: HelpDesk | None = None,
+        bookings: BookingActions | None = None,
     ) -> None:
         self._db = db
         self._catalogue = catalogue
@@ -197,6 +210,7 @@ class DialogService:
         self._office_phone = office_phone
         self._office_hours = office_hours
         self._help_desk = help_desk
+        self._bookings = bookings
         self._rows = ConversationStore(db.dialect)
 
     # --- entry point ----------------------------------------------------------------------
@@ -218,7 +232,7 @@ class DialogService:
                 log.info("update %s of %s already applied; skipped", update_id, chat.channel)
                 return []
             row = self._rows.lock(conn, chat.channel, chat.chat_id, parse_lang(lang_hint))
-            turn = _Turn(self, session, row, chat)
+            turn = _Turn(self, session, row, chat, conn)
             turn.dispatch(incoming)
             turn.save(conn)
             return turn.replies
@@ -242,10 +256,16 @@ class _Turn:
     """One update of one chat: the conversation row as it changes, and the replies."""
 
     def __init__(
-        self, service: DialogService, session: Session, row: ConversationRow, chat: ChatKey
+        self,
+        service: DialogService,
+        session: Session,
+        row: ConversationRow,
+        chat: ChatKey,
+        conn: Connection,
     ) -> None:
         self.svc = service
         self.session = session
+        self.conn = conn
         self.row = row
         self.chat = chat
         self.active: str | None = row.state.get("active")
@@ -276,6 +296,14 @@ class _Turn:
             self.status()
         elif isinstance(incoming, Tap) and incoming.data.startswith("menu:"):
             self.menu_tap(incoming.data.removeprefix("menu:"))
+        elif (
+            isinstance(incoming, Tap)
+            and incoming.data.startswith("bk:")
+            and self.svc._bookings is not None
+        ):
+            self.replies.extend(
+                self.svc._bookings.tap(self.conn, self.chat.ref, incoming.data, self.lang)
+            )
         elif self.active is None or self.form() is None:
             self.active = None
             if isinstance(incoming, Tap):
@@ -356,8 +384,13 @@ class _Turn:
             .order_by(col(Submission.created_at).desc())
             .limit(20)
         )
-        lines = []
+        lines: list[str] = []
+        buttons: tuple[tuple[Button, ...], ...] = ()
+        if self.svc._bookings is not None:
+            lines, buttons = self.svc._bookings.status(self.chat.ref, t)
         for sub in rows:
+            if sub.status == "booked" and self.svc._bookings is not None:
+                continue  # shown with its booking above
             form = self.svc._catalogue.get(sub.form_id)
             title = form.title.get(t) if form is not None else sub.form_id
             status = X.STATUS_NAMES.get(sub.status)
@@ -374,7 +407,7 @@ class _Turn:
         if not lines:
             self.replies.append(Reply(X.STATUS_NONE.get(t)))
             return
-        self.replies.append(Reply(X.STATUS_HEAD.get(t) + "\n" + "\n".join(lines)))
+        self.replies.append(Reply(X.STATUS_HEAD.get(t) + "\n" + "\n".join(lines), buttons))
 
     # --- the engine ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from booking.codes import new_code
 from booking.errors import AlreadyBooked, DayFull, DayNotBookable, SessionFull
 from booking.service import BookingService
 from bot import texts as X
+from bot.bookings import BookingFollowUp
 from bot.dialog import ChatKey
 from bot.office import Office
 from flows.definition import Form, QType
@@ -26,9 +27,12 @@ log = logging.getLogger(__name__)
 class FormSubmitter:
     """The ``Submitter`` of the application."""
 
-    def __init__(self, *, booking: BookingService, office: Office) -> None:
+    def __init__(
+        self, *, booking: BookingService, office: Office, followup: BookingFollowUp | None = None
+    ) -> None:
         self._booking = booking
         self._office = office
+        self._followup = followup
 
     def __call__(
         self, session: Session, request: Submit, *, form: Form, chat: ChatKey, lang: Lang
@@ -38,7 +42,7 @@ class FormSubmitter:
         details: Text | None = None
         status = "received"
         if form.service is not None:
-            outcome = self._book(form, answers, chat)
+            outcome = self._book(session, form, answers, chat)
             if isinstance(outcome, SubmitFailed):
                 return outcome
             reference, details = outcome
@@ -64,7 +68,7 @@ class FormSubmitter:
         return Submitted(reference=reference, details=details)
 
     def _book(
-        self, form: Form, answers: dict[str, object], chat: ChatKey
+        self, session: Session, form: Form, answers: dict[str, object], chat: ChatKey
     ) -> tuple[str, Text] | SubmitFailed:
         assert form.service is not None  # noqa: S101 - checked by the caller
         day_q = next(q for q in form.questions if q.type is QType.DAY)
@@ -97,6 +101,8 @@ class FormSubmitter:
                     ),
                 )
             )
+        if self._followup is not None:
+            self._followup.queue_reminder(session.connection(), booking)
         hours = self._office.hours_on(booking.day.weekday())
         opens, closes = hours if hours is not None else (None, None)
         params = {

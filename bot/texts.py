@@ -127,3 +127,68 @@ COMMANDS: Final = (
     ("bahasa", T("Ganti bahasa (Indonesia / English)", "Switch language (Indonesian / English)")),
     ("hapusdata", T("Hapus data saya", "Delete my data")),
 )
+
+REMINDER: Final = T(
+    "⏰ <b>Pengingat perekaman KTP-el besok</b>\n"
+    "Kode: {code} • Nomor antrean: {queue}\n"
+    "Hari: {day}, pukul {opens}–{closes} WIB\n"
+    "Tempat: {address}\n\n"
+    "Bawa: fotokopi Kartu Keluarga dan bukti pendaftaran.\n"
+    "Protokol kesehatan: suhu tubuh paling tinggi {max_temp} °C untuk masuk; pakai masker; cuci "
+    "tangan di tempat cuci tangan di pintu masuk atau pakai hand sanitizer; jaga jarak.\n\n"
+    "<b>Apakah Anda sehat hari ini (tidak demam, batuk, pilek, atau sesak napas)?</b>",
+    "⏰ <b>Reminder: KTP-el recording tomorrow</b>\n"
+    "Code: {code} • Queue number: {queue}\n"
+    "Day: {day}, {opens}–{closes} (WIB)\n"
+    "Place: {address}\n\n"
+    "Bring: a copy of your family card (KK) and the booking proof.\n"
+    "Health protocol: body temperature at most {max_temp} °C to enter; wear a mask; wash your "
+    "hands at the station by the door or use hand sanitiser; keep your distance.\n\n"
+    "<b>Are you well today (no fever, cough, cold or shortness of breath)?</b>",
+)
+WELL: Final = T("✅ Sehat, saya akan datang", "✅ I am well, I will come")
+UNWELL: Final = T("🤒 Saya demam / sakit", "🤒 I have a fever / feel unwell")
+SEE_YOU: Final = T(
+    "Terima kasih. Sampai jumpa besok; jangan lupa masker dan fotokopi KK.",
+    "Thank you. See you tomorrow; remember your mask and the copy of your KK.",
+)
+GET_WELL: Final = T(
+    "Semoga lekas sembuh. Demi kesehatan bersama, silakan pindah ke hari lain. Pilih hari:",
+    "Get well soon. For everyone's health, please move to another day. Choose a day:",
+)
+MOVE_DAY: Final = T("🔁 Pindah hari", "🔁 Move to another day")
+CANCEL_BOOKING: Final = T("✖️ Batalkan pendaftaran", "✖️ Cancel the booking")
+CHOOSE_NEW_DAY: Final = T("Pilih hari baru:", "Choose the new day:")
+MOVED: Final = T(
+    "Pendaftaran dipindah. Kode baru: {code}, nomor antrean {queue}, hari {day}.",
+    "Booking moved. New code: {code}, queue number {queue}, on {day}.",
+)
+BOOKING_CANCELLED: Final = T(
+    "Pendaftaran {code} dibatalkan; tempatnya sudah dilepas untuk warga lain.",
+    "Booking {code} is cancelled; its place is free for others now.",
+)
+BOOKING_NOT_ACTIVE: Final = T(
+    "Pendaftaran {code} sudah tidak aktif. Ketik /status untuk melihat pendaftaran Anda.",
+    "Booking {code} is no longer active. Type /status to see your bookings.",
+)
+DAY_CLOSED_NOTICE: Final = T(
+    "Mohon maaf, kantor tidak melayani perekaman pada {day} ({reason}). Pendaftaran {code} "
+    "tidak berlaku lagi. Silakan pilih hari lain:",
+    "We are sorry: the office cannot record on {day} ({reason}). Booking {code} no longer "
+    "stands. Please choose another day:",
+)
+NO_FREE_DAYS: Final = T(
+    "Saat ini belum ada hari dengan tempat kosong. Silakan coba lagi besok pagi.",
+    "No day has places right now. Please try again tomorrow morning.",
+)
+STATUS_BOOKING: Final = T(
+    "• {code} — perekaman KTP-el {day}, nomor antrean {queue}: {status}",
+    "• {code} — KTP-el recording {day}, queue number {queue}: {status}",
+)
+BOOKING_STATUS_NAMES: Final = {
+    "active": T("aktif", "active"),
+    "cancelled": T("dibatalkan", "cancelled"),
+    "rescheduled": T("dipindah", "moved"),
+    "closed_by_office": T("kantor tutup, pilih hari lain", "office closed, choose another day"),
+    "expired": T("lewat", "past"),
+}

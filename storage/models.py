@@ -69,3 +69,24 @@ class Submission(SQLModel, table=True):
     status: str = Field(default="received", max_length=16, index=True)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+class OutboxJob(SQLModel, table=True):
+    """Work that must survive a crash (a document to issue, an email, a reminder), written in the
+    same transaction as the change that caused it and done by the worker, at least once."""
+
+    __tablename__ = "outbox_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40, index=True)
+    key: str = Field(max_length=120, unique=True)
+    """Idempotency key: the same work is queued once (``reminder:KTP-7K4M9Q``)."""
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=12, index=True)
+    """``pending``, ``done`` or ``failed`` (gave up after the last attempt; shown to staff)."""
+    attempts: int = Field(default=0)
+    run_at: datetime = _ts()
+    locked_until: datetime | None = _ts(nullable=True)
+    last_error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _ts()
+    done_at: datetime | None = _ts(nullable=True)

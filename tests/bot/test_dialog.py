@@ -51,7 +51,7 @@ def test_ktp_recording_booked_end_to_end(app: App) -> None:
     )
     status = chat.send("/status")
     assert sub.reference in status
-    assert "terdaftar" in status
+    assert "nomor antrean 1: aktif" in status
 
 
 def _load(qid: str) -> LoadChoices:

@@ -84,6 +84,6 @@ async def tap(user: FakeUser, fragment: str, expect: str) -> str:
 
 
 async def reply(user: FakeUser, expect: str) -> str:
-    """Wait for a bot message (sent or edited after the user's last action) containing ``expect``."""
+    """Wait for a bot message (sent or edited after the user's last action) with ``expect``."""
     message = await user.wait_reply(expect, timeout=TIMEOUT)
     return plain(message.text)

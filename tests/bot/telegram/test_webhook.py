@@ -100,10 +100,12 @@ async def test_not_an_update_is_a_bad_request(tmp_path: Path, db_url: str) -> No
     import aiohttp
 
     async with webhook_app(tmp_path, db_url) as (_server, url, _app):
-        async with aiohttp.ClientSession() as http:
-            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-            async with http.post(url, data=b"not json", headers=headers) as resp:
-                assert resp.status == 400
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(url, data=b"not json", headers=headers) as resp,
+        ):
+            assert resp.status == 400
 
 
 class Worker:
