@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import threading
 from collections.abc import Sequence
 
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Chat with the bot in this terminal, on the embedded default (SQLite under DATA_DIR)."""
     from bot.bootstrap import build_app, configure_logging
     from bot.console import Console
+    from bot.notify import ConsoleNotifier
     from bot.settings import Settings
 
     settings = Settings()
@@ -30,7 +32,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Data: {settings.db_url}")
         print("Ketik nomor tombol atau jawaban Anda; /keluar untuk selesai.\n")
         console = Console(app.dialog, app.files, out=sys.stdout, color=sys.stdout.isatty())
+        app.notifiers.register("console", ConsoleNotifier(sys.stdout))
+        stop = threading.Event()
+        worker = threading.Thread(target=_worker_thread, args=(app, stop), daemon=True)
+        worker.start()
         console.run(sys.stdin)
+        stop.set()
+        worker.join(timeout=5)
     finally:
         app.close()
     return 0
@@ -42,7 +50,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.bootstrap import build_app, configure_logging
     from bot.settings import Settings
-    from bot.telegram.limits import Pacer
+    from bot.telegram.limits import Pacer, bulk_pacer
+    from bot.telegram.notifier import TelegramNotifier
+    from bot.telegram.sender import Sender
     from bot.telegram.setup import build_telegram, check_token, run_polling
     from web.app import build_web_app, start_site
 
@@ -70,9 +80,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             host=settings.web_host,
             port=args.port if args.port is not None else settings.web_port,
         )
+        app.notifiers.register(
+            "telegram",
+            TelegramNotifier(frontend.bot, Sender(bulk_pacer(settings.telegram_rate_global))),
+        )
+        worker = asyncio.create_task(app.worker().run_forever())
         try:
             await run_polling(frontend)
         finally:
+            worker.cancel()
             await runner.cleanup()
 
     try:
@@ -146,6 +162,103 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """The background worker alone (reminders, notices, documents, emails), for scaled set-ups."""
+    del args
+    import asyncio
+
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
+    from bot.bootstrap import build_app, configure_logging
+    from bot.settings import Settings
+    from bot.telegram.limits import bulk_pacer
+    from bot.telegram.notifier import TelegramNotifier
+    from bot.telegram.sender import Sender
+    from bot.telegram.setup import check_token
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    token = check_token(
+        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    )
+    app = build_app(settings, migrate=False)
+
+    async def main() -> None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        bot = Bot(token=token, session=session)
+        sender = Sender(bulk_pacer(settings.telegram_rate_global))
+        app.notifiers.register("telegram", TelegramNotifier(bot, sender))
+        try:
+            await app.worker().run_forever()
+        finally:
+            await session.close()
+
+    try:
+        asyncio.run(main())
+    finally:
+        app.close()
+    return 0
+
+
+def cmd_booking(args: argparse.Namespace) -> int:
+    """Staff: a day's bookings, closing or reopening a day, changing a day's quota."""
+    from datetime import date
+
+    from booking.errors import BookingError
+    from bot.bootstrap import build_app, configure_logging
+    from bot.settings import Settings
+    from flows.validators import mask_nik
+
+    configure_logging("WARNING")
+    app = build_app(Settings())
+    service = args.service
+    try:
+        day = date.fromisoformat(args.day)
+    except ValueError:
+        print(f"adminduk-bot: {args.day!r} is not a date like 2026-12-07", file=sys.stderr)
+        return 2
+    try:
+        if args.booking_command == "list":
+            avail = app.booking.day_availability(service, day)
+            state = "closed" if avail.closed else "open"
+            print(f"{day} {service}: {avail.booked}/{avail.quota} booked, {state}")
+            for b in app.booking.list_day(service, day):
+                print(f"{b.queue_number:>3}  {b.code}  {mask_nik(b.nik)}  {b.holder_name}")
+        elif args.booking_command == "close-day":
+            closed = app.booking.close_day(service, day, args.reason)
+            app.followup.queue_closure_notices(closed, args.reason)
+            print(f"{day} closed; {len(closed)} citizen(s) will be told and offered another day")
+        elif args.booking_command == "reopen":
+            app.booking.reopen_day(service, day)
+            print(f"{day} open for booking again")
+        elif args.booking_command == "quota":
+            avail = app.booking.set_quota(service, day, args.places)
+            print(f"{day}: quota {avail.quota}, {avail.booked} booked, {avail.left} left")
+    except BookingError as exc:
+        print(f"adminduk-bot: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    return 0
+
+
+def _worker_thread(app: object, stop: threading.Event) -> None:
+    """The demo's background worker (reminders and notices print in the terminal)."""
+    import asyncio
+
+    async def main() -> None:
+        halt = asyncio.Event()
+        worker = asyncio.create_task(app.worker().run_forever(stop=halt))  # type: ignore[attr-defined]
+        while not stop.is_set():
+            await asyncio.sleep(0.5)
+        halt.set()
+        await worker
+
+    asyncio.run(main())
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Bring the database schema up to date (Alembic migrations)."""
     del args
@@ -178,6 +291,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--set-webhook", action="store_true", help="register PUBLIC_BASE_URL with Telegram"
     )
     serve.set_defaults(func=cmd_serve)
+    sub.add_parser("worker", help=cmd_worker.__doc__).set_defaults(func=cmd_worker)
+    bk = sub.add_parser("booking", help=cmd_booking.__doc__)
+    bk_sub = bk.add_subparsers(dest="booking_command", required=True)
+    for name, helptext in (
+        ("list", "list a day's bookings"),
+        ("close-day", "close a day; booked citizens are told and offered another day"),
+        ("reopen", "open a closed day again"),
+        ("quota", "change a day's places (never below those already booked)"),
+    ):
+        p = bk_sub.add_parser(name, help=helptext)
+        p.add_argument("day", help="the day, e.g. 2026-12-07")
+        p.add_argument("--service", default="ktp_recording")
+        if name == "close-day":
+            p.add_argument("--reason", required=True, help="told to the citizens")
+        if name == "quota":
+            p.add_argument("places", type=int)
+        p.set_defaults(func=cmd_booking)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help=cmd_db_upgrade.__doc__).set_defaults(func=cmd_db_upgrade)
