@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench.engine_dialog",)
+BENCHES = ("bench.engine_dialog", "bench.telegram", "bench.memory")
 
 
 def main() -> None:

@@ -251,8 +251,7 @@ def _worker_thread(app: object, stop: threading.Event) -> None:
     async def main() -> None:
         halt = asyncio.Event()
         worker = asyncio.create_task(app.worker().run_forever(stop=halt))  # type: ignore[attr-defined]
-        while not stop.is_set():
-            await asyncio.sleep(0.5)
+        await asyncio.to_thread(stop.wait)
         halt.set()
         await worker
 

@@ -381,6 +381,10 @@ class _Run:
         """Make ``path`` the current position and show it (or load its options first)."""
         q = self.question(path)
         changes: dict[str, Any] = {"path": path, "phase": "asking"}
+        if self.state.resume_at is not None:
+            layout = self.layout()
+            if path not in layout or self.state.resume_at not in layout[layout.index(path) + 1 :]:
+                changes["resume_at"] = None  # moved past it another way (an item removed)
         if not keep_failures or path != self.state.path:
             changes["failures"] = 0
             present, value = value_at(self.state.answers, path)
@@ -456,7 +460,7 @@ class _Run:
             shown = self.display(q, value, path)
             if error is None:
                 lines.append(self.h(M.CURRENT, value=shown))
-            if q.type not in {QType.MULTI}:
+            if q.type is not QType.MULTI and self.keep_problem(q, path, value) is None:
                 rows.append([self.btn(self.t(M.KEEP, value=_short(shown)), "keep")])
         nav = []
         if layout and layout[0] != path:
@@ -519,6 +523,16 @@ class _Run:
         if t is QType.CONSENT:
             return [[self.btn(self.t(M.AGREE), "y")], [self.btn(self.t(M.DISAGREE), "n")]]
         return []
+
+    def keep_problem(self, q: Question, path: Path, value: Any) -> Text | None:
+        """Why an earlier answer cannot be kept (its day filled up, its option is gone), if so."""
+        if q.type not in {QType.CHOICE, QType.DAY} or value is None:
+            return None
+        opts = self.options(q, path)
+        opt = next((o for o in opts if o.value == value), None)
+        if opt is None:
+            return M.USE_BUTTONS.format(n=len(opts))
+        return None if opt.enabled else M.DAY_FULL
 
     def options(self, q: Question, path: Path) -> tuple[DynamicChoice, ...]:
         if q.choices_from:
@@ -594,18 +608,25 @@ class _Run:
         """Go to the question after ``after`` (the first, for ``None``), or to the summary."""
         layout = self.layout()
         target: Path | None = None
+        walk_to: Path | None = None
         if after is None:
             target = layout[0] if layout else None
             if self.state.editing:
                 target = next((p for p in layout if _open(self.state.answers, p)), None)
         elif after in layout:
             rest = layout[layout.index(after) + 1 :]
-            if self.state.editing:
+            if self.state.editing and self.state.resume_at in rest:
+                # went back during an edit: forward again, one by one, to where that started
+                target = rest[0]
+                walk_to = self.state.resume_at if target != self.state.resume_at else None
+            elif self.state.editing:
                 target = next((p for p in rest if _open(self.state.answers, p)), None)
             else:
                 target = rest[0] if rest else None
         else:
             target = next((p for p in layout if _open(self.state.answers, p)), None)
+        if self.state.resume_at != walk_to:
+            self.set(resume_at=walk_to)
         if target is None:
             self.set(editing=False)
             self.show_summary(prefix)
@@ -646,6 +667,8 @@ class _Run:
                 self.say(self.h(M.NO_BACK))
                 self.goto(path, keep_failures=True)
                 return
+            if self.state.editing and self.state.resume_at not in layout[idx:]:
+                self.set(resume_at=path)  # unless going back further from an earlier back
             self.goto(layout[idx - 1])
             return
         self.advance(None)
@@ -719,10 +742,12 @@ class _Run:
             present, value = value_at(self.state.answers, path)
             if path[-1] == MORE:
                 self.more_yes(path)
-            elif present:
-                self.accept(path, value)
-            else:
+            elif not present:
                 self.resume(M.STALE_BUTTON)
+            elif (problem := self.keep_problem(q, path, value)) is not None:
+                self.reject(problem)
+            else:
+                self.accept(path, value)
             return
         if path[-1] == MORE:
             if action == "g:y":
@@ -763,9 +788,10 @@ class _Run:
             return
         kind, _, arg = action.partition(":")
         entries = self.summary_entries()
-        if kind == "e" and arg.isdigit() and int(arg) < len(entries):
+        n = _whole(arg)
+        if kind == "e" and n is not None and n < len(entries):
             self.set(editing=True)
-            self.goto(entries[int(arg)][0])
+            self.goto(entries[n][0])
             return
         self.resume(M.STALE_BUTTON)
 
@@ -958,7 +984,7 @@ class _Run:
         return entries
 
     def show_summary(self, prefix: str = "") -> None:
-        self.set(phase="summary", path=None, seq=self.state.seq + 1, failures=0)
+        self.set(phase="summary", path=None, seq=self.state.seq + 1, failures=0, resume_at=None)
         entries = self.summary_entries()
         lines = [prefix + "<b>" + self.h(M.SUMMARY_HEAD) + "</b>", ""]
         for n, (_path, label, shown) in enumerate(entries, start=1):
@@ -980,9 +1006,10 @@ class _Run:
             if text in {"kirim", "send", "submit", "ya", "yes", "ok"}:
                 self.submit()
                 return
-            if text.isdigit() and 1 <= int(text) <= len(entries):
+            n = _whole(text)
+            if n is not None and 1 <= n <= len(entries):
                 self.set(editing=True)
-                self.goto(entries[int(text) - 1][0])
+                self.goto(entries[n - 1][0])
                 return
         self.resume(None)
 
@@ -1139,15 +1166,22 @@ def _open(answers: Mapping[str, Any], path: Path) -> bool:
 
 
 def _index(arg: str, opts: Sequence[object]) -> bool:
-    return arg.isdigit() and int(arg) < len(opts)
+    n = _whole(arg)
+    return n is not None and n < len(opts)
+
+
+def _whole(text: str) -> int | None:
+    """``text`` as a whole number if it is one of at most 9 decimal digits (a superscript ``²``
+    is a digit to ``str.isdigit`` but not to ``int``, and ``int`` refuses very long ones)."""
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
 
 
 def _match_option(text: str, opts: Sequence[DynamicChoice], lang: Lang) -> DynamicChoice | None:
     """A typed answer to a choice question: its number, its value, or its label."""
     norm = _norm(text)
     if norm.isdigit():
-        n = int(norm)
-        return opts[n - 1] if 1 <= n <= len(opts) else None
+        n = _whole(norm)
+        return opts[n - 1] if n is not None and 1 <= n <= len(opts) else None
     for opt in opts:
         labels = {_norm(opt.label.id), _norm(opt.label.en), _norm(opt.value)}
         if norm in labels:
@@ -1161,12 +1195,13 @@ def _match_many(text: str, opts: Sequence[DynamicChoice], lang: Lang) -> list[st
     if all(p.isdigit() for p in parts):
         picked: list[str] = []
         for p in parts:
-            n = int(p)
-            if not 1 <= n <= len(opts):
+            n = _whole(p)
+            if n is None or not 1 <= n <= len(opts):
                 return None
             if opts[n - 1].value not in picked:
                 picked.append(opts[n - 1].value)
-        return picked
+        order = [o.value for o in opts]
+        return sorted(picked, key=order.index)
     one = _match_option(text, opts, lang)
     return [one.value] if one is not None else None
 

@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from flows.definition import Condition, Form, QType, Question
-from flows.text import FlowsError
+from flows.text import FlowsError, Text
 
 
 class FormDefinitionError(FlowsError, ValueError):
@@ -78,26 +78,48 @@ def _where(loc: list[Any], data: Mapping[str, Any]) -> str:
 
 def _check_references(form: Form, source: str) -> None:
     seen: dict[str, Question] = {}
+    top = {q.id: q for q in form.questions}
     for q in form.questions:
         where = f"{source}: question {q.id!r}"
         if q.id in seen:
             raise FormDefinitionError(f"{where}: the id is used twice")
-        _check_question(q, seen, {}, where)
+        _check_question(q, seen, {}, where, top)
         if q.is_group:
+            _check_template(q.item_label, {"n"}, where, "item_label")
+            _check_template(q.add_more, {"n"}, where, "add_more")
             inner: dict[str, Question] = {}
+            siblings = {**top, **{sub.id: sub for sub in q.questions}}
             for sub in q.questions:
                 sub_where = f"{source}: question {q.id}.{sub.id!r}"
                 if sub.id in inner or sub.id in seen or sub.id == q.id:
                     raise FormDefinitionError(f"{sub_where}: the id is used twice")
-                _check_question(sub, seen, inner, sub_where)
+                _check_question(sub, seen, inner, sub_where, siblings)
                 inner[sub.id] = sub
         seen[q.id] = q
+    _check_template(form.done, {"reference"}, source, "done")
     if form.service is None and any(q.type is QType.DAY for q in form.questions):
         raise FormDefinitionError(f"{source}: a form with a day question needs 'service'")
 
 
+def _check_template(text: Text | None, names: set[str], where: str, key: str) -> None:
+    """A text the engine fills with ``str.format`` may use only the placeholders ``names``."""
+    for value in (text.id, text.en) if text is not None else ():
+        try:
+            value.format(**dict.fromkeys(names, ""))
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            allowed = ", ".join("{" + n + "}" for n in sorted(names))
+            raise FormDefinitionError(
+                f"{where}: {key} {value!r} has a broken placeholder ({exc}); it may use only "
+                f"{allowed} (write {{{{ and }}}} for a brace)"
+            ) from exc
+
+
 def _check_question(
-    q: Question, outer: Mapping[str, Question], inner: Mapping[str, Question], where: str
+    q: Question,
+    outer: Mapping[str, Question],
+    inner: Mapping[str, Question],
+    where: str,
+    scope: Mapping[str, Question],
 ) -> None:
     def lookup(qid: str) -> Question | None:
         return inner.get(qid) or outer.get(qid)
@@ -109,10 +131,12 @@ def _check_question(
             ref = getattr(q.nik_check, key)
             if ref is None:
                 continue
-            target = lookup(ref) if ref not in {q.id} else None
+            # The referenced question may come later in the same scope, but it must exist.
+            target = scope.get(ref)
             if target is None:
-                # The referenced question may come later in the same scope: allowed.
-                continue
+                raise FormDefinitionError(
+                    f"{where}: nik_check.{key} names {ref!r}, which is not a question here"
+                )
             if target.type is not wanted:
                 raise FormDefinitionError(
                     f"{where}: nik_check.{key} names {ref!r}, a {target.type} question "
@@ -141,9 +165,16 @@ def _check_condition(cond: Condition, lookup: Any, where: str) -> None:
         known = {c.value for c in target.choices}
         if cond.contains is not None:
             values.append(cond.contains)
+        if target.type in {QType.YES_NO, QType.CONSENT}:
+            for v in values:
+                if v is not None and not isinstance(v, bool):
+                    raise FormDefinitionError(
+                        f"{where}: 'when' compares {cond.question!r} with {v!r}, but a "
+                        f"{target.type} answer is true or false"
+                    )
         if known:
             for v in values:
-                if isinstance(v, str) and v not in known:
+                if v is not None and v not in known:
                     raise FormDefinitionError(
                         f"{where}: 'when' compares {cond.question!r} with {v!r}, "
                         f"which is not one of its choices ({', '.join(sorted(known))})"

@@ -52,6 +52,9 @@ class State:
     question answered with "skip" holds ``None``; a missing key is not answered yet."""
     editing: bool = False
     """Answering from the summary: after it, unanswered questions only, then the summary."""
+    resume_at: Path | None = None
+    """While editing: the question the citizen went back from; answers walk forward again to
+    it (instead of jumping to the summary) so back-then-the-same-answer lands where they were."""
     seq: int = 0
     """Number of the question last shown; buttons carry it, so an old button is recognised."""
     failures: int = 0
@@ -89,6 +92,7 @@ class State:
             "path": list(self.path) if self.path is not None else None,
             "answers": _plain(self.answers),
             "editing": self.editing,
+            "resume_at": list(self.resume_at) if self.resume_at is not None else None,
             "seq": self.seq,
             "failures": self.failures,
             "selection": list(self.selection),
@@ -106,6 +110,7 @@ class State:
     def from_json(cls, data: Mapping[str, Any]) -> State:
         """A state saved by ``to_json``."""
         path = data.get("path")
+        resume_at = data.get("resume_at")
         return cls(
             form_id=str(data["form_id"]),
             lang=parse_lang(data.get("lang")),
@@ -113,6 +118,7 @@ class State:
             path=tuple(path) if path is not None else None,
             answers=dict(data.get("answers") or {}),
             editing=bool(data.get("editing", False)),
+            resume_at=tuple(resume_at) if resume_at is not None else None,
             seq=int(data.get("seq", 0)),
             failures=int(data.get("failures", 0)),
             selection=tuple(data.get("selection") or ()),
