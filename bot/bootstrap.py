@@ -12,15 +12,22 @@ from booking.calendar import WorkingCalendar
 from booking.service import BookingService
 from bot.bookings import CLOSED_KIND, REMINDER_KIND, BookingFollowUp
 from bot.choices import BookableDaysSource, KelurahanSource
+from bot.delivery import EMAIL_KIND, ISSUE_KIND, DocumentService, Sealer
 from bot.dialog import DialogService
 from bot.forms import FormCatalogue, load_catalogue
+from bot.mail import FolderMailer, Mailer, SmtpMailer
 from bot.notify import Notifiers
 from bot.office import WEEKDAYS, Office, load_office
 from bot.settings import Settings
 from bot.submissions import FormSubmitter
 from bot.worker import Worker
+from signing.demo import DemoAuthority
+from signing.pkcs12 import Pkcs12Signer
+from signing.settings import SignatureSettings
+from signing.signer import Signer
 from storage.booking import SqlBookingStore
 from storage.db import Database
+from storage.documents import DocumentStore
 from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.outbox import Outbox
@@ -40,6 +47,9 @@ class App:
     outbox: Outbox
     followup: BookingFollowUp
     notifiers: Notifiers
+    docs: DocumentStore
+    documents: DocumentService
+    signing: SigningSetup
 
     def worker(self) -> Worker:
         """The background worker with every job handler of the application."""
@@ -48,12 +58,53 @@ class App:
             {
                 REMINDER_KIND: self.followup.send_reminder,
                 CLOSED_KIND: self.followup.send_closure,
+                ISSUE_KIND: self.documents.issue,
+                EMAIL_KIND: self.documents.email,
             },
         )
 
     def close(self) -> None:
         """Release the database connections."""
         self.db.dispose()
+
+
+class SigningSetup:
+    """The office's signer, built once on first use (PKCS#12 file, or the demo authority), and
+    the roots a signature must chain to."""
+
+    def __init__(self, settings: Settings, office: Office) -> None:
+        self._settings = settings
+        self._office = office
+        self._signer: Signer | None = None
+        self._roots: tuple[bytes, ...] | None = None
+
+    def signer(self) -> Signer:
+        """The signer (the key is loaded once)."""
+        if self._signer is None:
+            s = self._settings
+            options = SignatureSettings(timestamp_url=s.timestamp_url)
+            if s.signer_pkcs12 is not None:
+                passphrase = s.signer_passphrase.get_secret_value() if s.signer_passphrase else None
+                self._signer = Pkcs12Signer.load(s.signer_pkcs12, passphrase, settings=options)
+            else:
+                self._signer = self._demo().signer(settings=options)
+        return self._signer
+
+    def trust_roots(self) -> tuple[bytes, ...]:
+        """Roots for validating uploaded or issued documents."""
+        if self._roots is None:
+            if self._settings.trust_roots is not None:
+                self._roots = (self._settings.trust_roots.read_bytes(),)
+            else:
+                self._roots = (self._demo().root_cert_pem,)
+        return self._roots
+
+    def _demo(self) -> DemoAuthority:
+        return DemoAuthority.ensure(
+            self._settings.data_dir / "signing",
+            office_name=self._office.name.id,
+            head_name=self._office.head.name,
+        )
 
 
 def office_hours_text(office: Office) -> str:
@@ -98,6 +149,35 @@ def build_app(
         timezone=settings.timezone,
         db=db,
     )
+    docs = DocumentStore(db)
+    signing_setup = SigningSetup(settings, office)
+    mailer: Mailer = (
+        SmtpMailer(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            starttls=settings.smtp_starttls,
+        )
+        if settings.smtp_host
+        else FolderMailer(settings.data_dir / "outbox")
+    )
+    documents = DocumentService(
+        docs=docs,
+        outbox=outbox,
+        booking=booking,
+        catalogue=catalogue,
+        office=office,
+        db_session=db.session,
+        signer=signing_setup.signer,
+        notifier=notifiers,
+        mailer=mailer,
+        mail_from=settings.smtp_from,
+        sealer=Sealer(settings.data_dir / "secret.key"),
+        public_base_url=settings.public_base_url,
+        link_days=settings.link_days,
+        timezone=settings.timezone,
+    )
     dialog = DialogService(
         db=db,
         catalogue=catalogue,
@@ -105,7 +185,9 @@ def build_app(
             "office.kelurahan": KelurahanSource(office),
             "booking.days": BookableDaysSource(booking),
         },
-        submitter=FormSubmitter(booking=booking, office=office, followup=followup),
+        submitter=FormSubmitter(
+            booking=booking, office=office, followup=followup, documents=documents
+        ),
         today=today,
         office_name=office.short_name,
         office_phone=office.phone,
@@ -123,6 +205,9 @@ def build_app(
         outbox=outbox,
         followup=followup,
         notifiers=notifiers,
+        docs=docs,
+        documents=documents,
+        signing=signing_setup,
     )
 
 

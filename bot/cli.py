@@ -7,8 +7,12 @@ import re
 import sys
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
 
 
 def _settings() -> object:
@@ -30,11 +34,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         print(f"adminduk-bot demo — {app.office.short_name.id}")
         print(f"Data: {settings.db_url}")
+        print(f"Portal (cetak & verifikasi dokumen): {settings.public_base_url}")
         print("Ketik nomor tombol atau jawaban Anda; /keluar untuk selesai.\n")
         console = Console(app.dialog, app.files, out=sys.stdout, color=sys.stdout.isatty())
-        app.notifiers.register("console", ConsoleNotifier(sys.stdout))
+        app.notifiers.register(
+            "console", ConsoleNotifier(sys.stdout, settings.data_dir / "documents")
+        )
         stop = threading.Event()
-        worker = threading.Thread(target=_worker_thread, args=(app, stop), daemon=True)
+        worker = threading.Thread(target=_background, args=(app, stop), daemon=True)
         worker.start()
         console.run(sys.stdin)
         stop.set()
@@ -54,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram.notifier import TelegramNotifier
     from bot.telegram.sender import Sender
     from bot.telegram.setup import build_telegram, check_token, run_polling
-    from web.app import build_web_app, start_site
+    from web.app import build_web_app, document_pages, start_site
 
     settings = Settings()
     configure_logging(settings.log_level)
@@ -76,7 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         runner = await start_site(
-            build_web_app(telegram=None, webhook_secret=None),
+            build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app)),
             host=settings.web_host,
             port=args.port if args.port is not None else settings.web_port,
         )
@@ -106,7 +113,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.settings import Settings
     from bot.telegram.limits import Pacer
     from bot.telegram.setup import ALLOWED_UPDATES, build_telegram, check_token, register_commands
-    from web.app import build_web_app, start_site
+    from web.app import build_web_app, document_pages, start_site
     from web.webhook import WEBHOOK_PATH
 
     settings = Settings()
@@ -137,7 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         runner = await start_site(
-            build_web_app(telegram=frontend, webhook_secret=secret),
+            build_web_app(telegram=frontend, webhook_secret=secret, pages=document_pages(app)),
             host=settings.web_host,
             port=port,
             reuse_port=args.reuse_port,
@@ -244,18 +251,50 @@ def cmd_booking(args: argparse.Namespace) -> int:
     return 0
 
 
-def _worker_thread(app: object, stop: threading.Event) -> None:
-    """The demo's background worker (reminders and notices print in the terminal)."""
+def _background(app: App, stop: threading.Event) -> None:
+    """The demo's worker (notices and documents show in the terminal) and web portal."""
     import asyncio
+    import logging
+
+    from web.app import build_web_app, document_pages, start_site
 
     async def main() -> None:
         halt = asyncio.Event()
-        worker = asyncio.create_task(app.worker().run_forever(stop=halt))  # type: ignore[attr-defined]
+        worker = asyncio.create_task(app.worker().run_forever(stop=halt, idle=0.5))
+        runner = None
+        try:
+            runner = await start_site(
+                build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app)),
+                host=app.settings.web_host,
+                port=app.settings.web_port,
+            )
+        except OSError as exc:
+            logging.getLogger(__name__).warning("web portal not started: %s", exc.strerror)
         await asyncio.to_thread(stop.wait)
         halt.set()
         await worker
+        if runner is not None:
+            await runner.cleanup()
 
     asyncio.run(main())
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    """Operator: issue (or issue again) the document of a submission or booking."""
+    from bot.bootstrap import build_app, configure_logging
+    from bot.settings import Settings
+
+    configure_logging("WARNING")
+    app = build_app(Settings())
+    try:
+        kind = app.documents.queue_for_reference(args.reference)
+    except LookupError as exc:
+        print(f"adminduk-bot: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    print(f"{kind} of {args.reference} queued; the worker signs and delivers it")
+    return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -307,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "quota":
             p.add_argument("places", type=int)
         p.set_defaults(func=cmd_booking)
+    issue = sub.add_parser("issue", help=cmd_issue.__doc__)
+    issue.add_argument("reference", help="submission reference or booking code")
+    issue.set_defaults(func=cmd_issue)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help=cmd_db_upgrade.__doc__).set_defaults(func=cmd_db_upgrade)

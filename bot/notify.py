@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from flows.protocol import Reply
@@ -21,6 +22,12 @@ class Notifier(Protocol):
         """Send ``reply``; raise ``NotifyError`` when it should be tried again later."""
         ...
 
+    async def send_document(
+        self, chat_ref: str, *, filename: str, data: bytes, caption: str
+    ) -> None:
+        """Send a file named ``filename`` with ``caption`` (HTML); ``NotifyError`` to retry."""
+        ...
+
 
 class Notifiers:
     """Routes a notice to the notifier of the chat's channel."""
@@ -33,19 +40,45 @@ class Notifiers:
         self._by_channel[channel] = notifier
 
     async def notify(self, chat_ref: str, reply: Reply) -> None:
-        """Send through the channel's notifier; a channel without one is logged and skipped."""
+        """Send through the channel's notifier (``NotifyError`` when there is none here)."""
+        await self._for(chat_ref).notify(chat_ref, reply)
+
+    async def send_document(
+        self, chat_ref: str, *, filename: str, data: bytes, caption: str
+    ) -> None:
+        """Send a file through the channel's notifier."""
+        await self._for(chat_ref).send_document(
+            chat_ref, filename=filename, data=data, caption=caption
+        )
+
+    def _for(self, chat_ref: str) -> Notifier:
         channel = chat_ref.split(":", 1)[0]
         notifier = self._by_channel.get(channel)
         if notifier is None:
             raise NotifyError(f"no notifier for channel {channel} in this process")
-        await notifier.notify(chat_ref, reply)
+        return notifier
 
 
 class ConsoleNotifier:
-    """Notices in the terminal demo: printed where the citizen is typing."""
+    """Notices in the terminal demo: printed where the citizen is typing; documents are saved
+    under ``folder`` and their path printed."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, folder: Path) -> None:
         self._out = out
+        self._folder = folder
+
+    async def send_document(
+        self, chat_ref: str, *, filename: str, data: bytes, caption: str
+    ) -> None:
+        """Save the file and print where it is, with the caption."""
+        from bot.console import to_terminal
+
+        del chat_ref
+        self._folder.mkdir(parents=True, exist_ok=True)
+        path = self._folder / filename
+        path.write_bytes(data)
+        self._out.write(f"\n[dokumen] {path}\n{to_terminal(caption, color=False)}\n")
+        self._out.flush()
 
     async def notify(self, chat_ref: str, reply: Reply) -> None:
         """Print the notice and its buttons."""

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     """Extra form files (``*.yaml``) besides the bundled ones; same id replaces a bundled form."""
     signer_pkcs12: Path | None = None
     signer_passphrase: SecretStr | None = None
+    trust_roots: Path | None = None
+    """PEM file of the roots a signature must chain to (the demo root when none is set)."""
+    timestamp_url: str | None = None
+    """A timestamp authority: documents are then signed PAdES B-T (B-B without one)."""
+    link_days: int = Field(default=30, ge=1, le=365)
+    """How long a print link works."""
     staff_chat_id: int | None = None
     webhook_secret: SecretStr | None = None
     telegram_rate_global: float = Field(default=30.0, gt=0)

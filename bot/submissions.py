@@ -13,6 +13,7 @@ from booking.errors import AlreadyBooked, DayFull, DayNotBookable, SessionFull
 from booking.service import BookingService
 from bot import texts as X
 from bot.bookings import BookingFollowUp
+from bot.delivery import BOOKING_PROOF, DocumentService
 from bot.dialog import ChatKey
 from bot.office import Office
 from flows.definition import Form, QType
@@ -28,17 +29,24 @@ class FormSubmitter:
     """The ``Submitter`` of the application."""
 
     def __init__(
-        self, *, booking: BookingService, office: Office, followup: BookingFollowUp | None = None
+        self,
+        *,
+        booking: BookingService,
+        office: Office,
+        followup: BookingFollowUp | None = None,
+        documents: DocumentService | None = None,
     ) -> None:
         self._booking = booking
         self._office = office
         self._followup = followup
+        self._documents = documents
 
     def __call__(
         self, session: Session, request: Submit, *, form: Form, chat: ChatKey, lang: Lang
     ) -> Submitted | SubmitFailed:
         """Book (when the form has a service), then record the submission."""
         answers = dict(request.answers)
+        answers["_summary"] = [list(row) for row in request.summary]
         details: Text | None = None
         status = "received"
         if form.service is not None:
@@ -103,6 +111,15 @@ class FormSubmitter:
             )
         if self._followup is not None:
             self._followup.queue_reminder(session.connection(), booking)
+        if self._documents is not None:
+            email = answers.get("email")
+            self._documents.queue(
+                session.connection(),
+                kind=BOOKING_PROOF,
+                reference=booking.code,
+                chat_ref=chat.ref,
+                email=str(email) if email else None,
+            )
         hours = self._office.hours_on(booking.day.weekday())
         opens, closes = hours if hours is not None else (None, None)
         params = {

@@ -192,3 +192,57 @@ BOOKING_STATUS_NAMES: Final = {
     "closed_by_office": T("kantor tutup, pilih hari lain", "office closed, choose another day"),
     "expired": T("lewat", "past"),
 }
+
+DOC_READY: Final = T(
+    "📄 <b>Dokumen Anda sudah terbit</b> (nomor {number}), ditandatangani secara elektronik.\n"
+    "Cetak di kertas HVS A4 80 gram warna putih.\n\n"
+    "Untuk mencetak dari perangkat lain: buka {url} lalu masukkan PIN <b>{pin}</b>. "
+    "Tautan berlaku {days} hari. Jangan berikan PIN kepada siapa pun.",
+    "📄 <b>Your document is ready</b> (number {number}), signed electronically.\n"
+    "Print it on white A4 80 g/m² HVS paper.\n\n"
+    "To print from another device: open {url} and enter the PIN <b>{pin}</b>. "
+    "The link works for {days} days. Do not share the PIN with anyone.",
+)
+NEW_PIN: Final = T(
+    "🔑 PIN baru untuk dokumen {number}: <b>{pin}</b>\nTautan cetak: {url}",
+    "🔑 New PIN for document {number}: <b>{pin}</b>\nPrint link: {url}",
+)
+NEW_PIN_BUTTON: Final = T("🔑 PIN baru {number}", "🔑 New PIN {number}")
+MAIL_SUBJECT: Final = T(
+    "Dokumen Anda {number} siap dicetak", "Your document {number} is ready to print"
+)
+MAIL_TEXT: Final = T(
+    "Yth. {name},\n\n"
+    "Dokumen Anda dengan nomor {number} sudah terbit dan ditandatangani secara elektronik oleh "
+    "{office}.\n\n"
+    "Buka tautan berikut dan masukkan PIN {pin} untuk mencetaknya:\n{url}\n\n"
+    "Tautan berlaku {days} hari. Cetak di kertas HVS A4 80 gram warna putih. Jangan berikan PIN "
+    "kepada siapa pun; petugas tidak akan pernah memintanya.\n\n"
+    "Salam,\n{office}\n",
+    "Dear {name},\n\n"
+    "Your document number {number} has been issued and signed electronically by {office}.\n\n"
+    "Open this link and enter the PIN {pin} to print it:\n{url}\n\n"
+    "The link works for {days} days. Print on white A4 80 g/m² HVS paper. Do not share the PIN "
+    "with anyone; our staff will never ask for it.\n\n"
+    "Regards,\n{office}\n",
+)
+MAIL_HTML: Final = T(
+    '<!doctype html><html lang="id"><body style="font-family:sans-serif;line-height:1.5">'
+    "<p>Yth. {name},</p>"
+    "<p>Dokumen Anda dengan nomor <b>{number}</b> sudah terbit dan ditandatangani secara "
+    "elektronik oleh {office}.</p>"
+    '<p style="font-size:1.3em">PIN: <b style="letter-spacing:.2em">{pin}</b></p>'
+    '<p><a href="{url}" style="display:inline-block;padding:.6em 1.2em;background:#0b5;'
+    'color:#fff;text-decoration:none;border-radius:6px">Buka halaman cetak</a></p>'
+    "<p>Tautan berlaku {days} hari. Cetak di kertas HVS A4 80 gram warna putih. Jangan berikan "
+    "PIN kepada siapa pun.</p><p>Salam,<br>{office}</p></body></html>",
+    '<!doctype html><html lang="en"><body style="font-family:sans-serif;line-height:1.5">'
+    "<p>Dear {name},</p>"
+    "<p>Your document number <b>{number}</b> has been issued and signed electronically by "
+    "{office}.</p>"
+    '<p style="font-size:1.3em">PIN: <b style="letter-spacing:.2em">{pin}</b></p>'
+    '<p><a href="{url}" style="display:inline-block;padding:.6em 1.2em;background:#0b5;'
+    'color:#fff;text-decoration:none;border-radius:6px">Open the print page</a></p>'
+    "<p>The link works for {days} days. Print on white A4 80 g/m² HVS paper. Do not share the "
+    "PIN with anyone.</p><p>Regards,<br>{office}</p></body></html>",
+)

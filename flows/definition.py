@@ -250,6 +250,8 @@ class Form(_Model):
     """The booking service a day question books, if any (``ktp_recording``)."""
     order: int = 100
     """Position in the list of services."""
+    document_code: str | None = None
+    """The official form this one fills in (``F-1.02``), printed on the application."""
 
     def question(self, qid: str) -> Question:
         """The top-level question ``qid``."""

@@ -1015,11 +1015,13 @@ class _Run:
 
     def submit(self) -> None:
         self.set(phase="submitting")
+        official = _Run(self.form, self.state.with_(lang="id"), self.today)
         self.effects.append(
             Submit(
                 form_id=self.form.id,
                 answers=submission_answers(self.form, self.state.answers, self.today),
                 service=self.form.service,
+                summary=tuple((label, shown) for _p, label, shown in official.summary_entries()),
             )
         )
 

@@ -157,6 +157,8 @@ class Submit:
     form_id: str
     answers: dict[str, Any]
     service: str | None = None
+    summary: tuple[tuple[str, str], ...] = ()
+    """The answers as the summary lists them, in Indonesian (for the printed application)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -90,3 +90,36 @@ class OutboxJob(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = _ts()
     done_at: datetime | None = _ts(nullable=True)
+
+
+class IssuedDocument(SQLModel, table=True):
+    """A signed PDF given to a citizen, with its print link (token) and the hash of its PIN."""
+
+    __tablename__ = "issued_document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=40, unique=True)
+    """Document number printed on it (``BP/2026/7K4M9Q``)."""
+    verify_id: str = Field(max_length=32, unique=True)
+    """Public, unguessable id in the QR code's verification link."""
+    kind: str = Field(max_length=30)
+    reference: str = Field(max_length=32, index=True)
+    """The submission reference or booking code it was issued for."""
+    status: str = Field(default="valid", max_length=12)
+    """``valid``, ``replaced`` (a newer version exists) or ``revoked``."""
+    holder_name: str = Field(max_length=120)
+    holder_nik_masked: str = Field(max_length=20)
+    chat_ref: str = Field(max_length=64)
+    email: str | None = Field(default=None, max_length=254)
+    lang: str = Field(default="id", max_length=8)
+    filename: str = Field(max_length=80)
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str = Field(max_length=64, index=True)
+    token: str = Field(max_length=64, unique=True)
+    """Secret part of the print link ``/d/<token>`` (at least 128 random bits)."""
+    pin_hash: str = Field(max_length=200)
+    pin_failures: int = Field(default=0)
+    locked: bool = Field(default=False)
+    expires_at: datetime = _ts()
+    issued_at: datetime = _ts()
+    downloads: int = Field(default=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot
+from aiogram.types import BufferedInputFile
 
 from bot.notify import NotifyError
 from bot.telegram.render import keyboard
@@ -29,3 +30,18 @@ class TelegramNotifier:
         )
         if sent is None:
             raise NotifyError("notice not delivered")
+
+    async def send_document(
+        self, chat_ref: str, *, filename: str, data: bytes, caption: str
+    ) -> None:
+        """Send the PDF with its caption (PIN and print link)."""
+        chat_id = int(chat_ref.split(":", 1)[1])
+        sent = await self._sender.call(
+            chat_id,
+            lambda: self._bot.send_document(
+                chat_id=chat_id, document=BufferedInputFile(data, filename), caption=caption
+            ),
+            what="sendDocument",
+        )
+        if sent is None:
+            raise NotifyError("document not delivered")
