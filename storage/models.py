@@ -123,3 +123,40 @@ class IssuedDocument(SQLModel, table=True):
     expires_at: datetime = _ts()
     issued_at: datetime = _ts()
     downloads: int = Field(default=0)
+
+
+class Ticket(SQLModel, table=True):
+    """A citizen asked for a person (or kept failing a question): a conversation with staff."""
+
+    __tablename__ = "ticket"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_ref: str = Field(max_length=64, index=True)
+    form_id: str | None = Field(default=None, max_length=64)
+    question: str | None = Field(default=None, max_length=120)
+    """Where the citizen was (``nik``, ``members.0.name``)."""
+    reason: str = Field(default="asked", max_length=16)
+    """``asked`` (/bantuan or the button) or ``failures`` (offered after failed answers)."""
+    status: str = Field(default="open", max_length=12, index=True)
+    """``open`` or ``closed``."""
+    topic_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    """The forum topic (thread) of the ticket in the staff group."""
+    context: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    """The form, the question and the answers so far, personal numbers masked."""
+    opened_at: datetime = _ts()
+    closed_at: datetime | None = _ts(nullable=True)
+    closed_by: str | None = Field(default=None, max_length=120)
+
+
+class TicketMessage(SQLModel, table=True):
+    """One message of a ticket's conversation (what the citizen and staff wrote)."""
+
+    __tablename__ = "ticket_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    sender: str = Field(max_length=12)
+    """``citizen`` or ``staff``."""
+    staff_name: str | None = Field(default=None, max_length=120)
+    text: str = Field(max_length=4096)
+    created_at: datetime = _ts()
