@@ -193,6 +193,7 @@ def build_app(
         office_phone=office.phone,
         office_hours=office_hours_text(office),
         bookings=followup,
+        documents=documents,
     )
     return App(
         settings=settings,

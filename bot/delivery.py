@@ -38,6 +38,7 @@ from bot.worker import PermanentError
 from documents.application import render_application
 from documents.booking_proof import render_booking_proof
 from documents.models import ApplicationForm, BookingProof, Issue, OfficeInfo, Section, Signatory
+from flows.protocol import Button, Reply
 from flows.text import Lang, parse_lang
 from flows.validators import mask_nik
 from signing.signer import Signer
@@ -295,6 +296,35 @@ class DocumentService:
             expires_at=datetime.now(UTC) + timedelta(days=self._link_days),
         )
         return pin
+
+    # --- in the chat --------------------------------------------------------------------------
+
+    def status(self, chat_ref: str, lang: Lang) -> tuple[list[str], tuple[tuple[Button, ...], ...]]:
+        """``/status`` lines of the chat's documents, with a button to get a new PIN for each."""
+        lines: list[str] = []
+        rows: list[tuple[Button, ...]] = []
+        for doc in self._docs.for_chat(chat_ref)[:5]:
+            lines.append(X.STATUS_DOCUMENT.get(lang).format(number=doc.number, file=doc.filename))
+            label = X.NEW_PIN_BUTTON.get(lang).format(number=doc.number)
+            rows.append((Button(label, f"doc:pin:{doc.id}"),))
+        return lines, tuple(rows)
+
+    def tap(self, conn: Connection, chat_ref: str, data: str, lang: Lang) -> list[Reply]:
+        """A ``doc:`` button: a new PIN (also unlocks and extends the link)."""
+        del conn
+        _, action, ident = [*data.split(":"), "", ""][:3]
+        doc = self._docs.by_id(int(ident)) if ident.isdigit() else None
+        if action != "pin" or doc is None or doc.chat_ref != chat_ref or doc.status != "valid":
+            return [Reply(X.DOC_UNKNOWN.get(lang))]
+        pin = new_pin()
+        self._docs.new_pin(
+            doc.id,
+            pin_hash=self._pins.hash(pin),
+            expires_at=datetime.now(UTC) + timedelta(days=self._link_days),
+        )
+        log.info("new PIN given for document %s", doc.number)
+        text = X.NEW_PIN.get(lang).format(number=doc.number, pin=pin, url=self.print_url(doc))
+        return [Reply(text)]
 
     # --- content ------------------------------------------------------------------------------
 

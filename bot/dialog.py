@@ -166,7 +166,8 @@ class HelpDesk(Protocol):
 
 
 class BookingActions(Protocol):
-    """Buttons about existing bookings (``bk:``) and their lines in ``/status``."""
+    """Buttons about things already done (bookings ``bk:``, documents ``doc:``) and their lines
+    in ``/status``."""
 
     def tap(self, conn: Connection, chat_ref: str, data: str, lang: Lang) -> list[Reply]:
         """A ``bk:`` button pressed."""
@@ -200,6 +201,7 @@ class DialogService:
         office_hours: str,
         help_desk: HelpDesk | None = None,
         bookings: BookingActions | None = None,
+        documents: BookingActions | None = None,
     ) -> None:
         self._db = db
         self._catalogue = catalogue
@@ -211,6 +213,7 @@ class DialogService:
         self._office_hours = office_hours
         self._help_desk = help_desk
         self._bookings = bookings
+        self._documents = documents
         self._rows = ConversationStore(db.dialect)
 
     # --- entry point ----------------------------------------------------------------------
@@ -304,6 +307,14 @@ class _Turn:
             self.replies.extend(
                 self.svc._bookings.tap(self.conn, self.chat.ref, incoming.data, self.lang)
             )
+        elif (
+            isinstance(incoming, Tap)
+            and incoming.data.startswith("doc:")
+            and self.svc._documents is not None
+        ):
+            self.replies.extend(
+                self.svc._documents.tap(self.conn, self.chat.ref, incoming.data, self.lang)
+            )
         elif self.active is None or self.form() is None:
             self.active = None
             if isinstance(incoming, Tap):
@@ -388,6 +399,9 @@ class _Turn:
         buttons: tuple[tuple[Button, ...], ...] = ()
         if self.svc._bookings is not None:
             lines, buttons = self.svc._bookings.status(self.chat.ref, t)
+        if self.svc._documents is not None:
+            doc_lines, doc_buttons = self.svc._documents.status(self.chat.ref, t)
+            lines, buttons = [*lines, *doc_lines], (*buttons, *doc_buttons)
         for sub in rows:
             if sub.status == "booked" and self.svc._bookings is not None:
                 continue  # shown with its booking above

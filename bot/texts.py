@@ -246,3 +246,9 @@ MAIL_HTML: Final = T(
     "<p>The link works for {days} days. Print on white A4 80 g/m² HVS paper. Do not share the "
     "PIN with anyone.</p><p>Regards,<br>{office}</p></body></html>",
 )
+
+STATUS_DOCUMENT: Final = T("• 📄 Dokumen {number} ({file})", "• 📄 Document {number} ({file})")
+DOC_UNKNOWN: Final = T(
+    "Dokumen itu tidak ditemukan atau sudah diganti. Ketik /status untuk melihat dokumen Anda.",
+    "That document cannot be found or was replaced. Type /status to see your documents.",
+)

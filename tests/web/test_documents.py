@@ -177,7 +177,9 @@ async def test_smtp_down_then_up_delivers_exactly_once(app: App) -> None:
 
     async def run_due() -> None:
         with app.db.engine.begin() as conn:
-            conn.exec_driver_sql("UPDATE outbox_job SET run_at = created_at WHERE kind = 'document.email'")
+            conn.exec_driver_sql(
+                "UPDATE outbox_job SET run_at = created_at WHERE kind = 'document.email'"
+            )
         await worker.run_once()
 
     await run_due()  # server down: the attempt fails and is rescheduled
@@ -230,3 +232,29 @@ async def test_issue_command_for_an_application(app: App) -> None:
     assert pdf.startswith(b"%PDF")
     assert "PIN" in caption
     await asyncio.sleep(0)
+
+
+async def test_status_lists_documents_and_gives_a_new_pin(app: App) -> None:
+    from bot.dialog import StatusCmd
+    from flows.protocol import Tap
+
+    _rec, old_pin, url, pdf = await issue_booking_proof(app, "doc-6")
+    chat = Chat(app, "doc-6")
+    [status] = app.dialog.handle(chat.key, StatusCmd())
+    assert "📄 Dokumen BP/2026/" in status.text
+    button = next(b for b in status.button_list() if "PIN baru" in b.label)
+    [reply] = app.dialog.handle(chat.key, Tap(button.data))
+    match = re.search(r"<b>(\d{6})</b>", reply.text)
+    assert match
+    new_pin = match.group(1)
+    intruder = Chat(app, "someone-else")
+    [refused] = app.dialog.handle(intruder.key, Tap(button.data))
+    assert "tidak ditemukan" in refused.text
+    async for base in serve(app):
+        async with aiohttp.ClientSession() as http:
+            if new_pin != old_pin:
+                status_code, _, _ = await post_pin(http, local(url, base), old_pin)
+                assert status_code == 401, "the old PIN no longer works"
+            status_code, body, _ = await post_pin(http, local(url, base), new_pin)
+            assert status_code == 200
+            assert body == pdf

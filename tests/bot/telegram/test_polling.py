@@ -157,3 +157,30 @@ async def test_english_telegram_client_gets_english(tmp_path: Path, db_url: str)
         assert "Step 1 of" in text
         text = await say(user, "/bahasa", "Alasan penggantian")
         assert "Langkah 1 dari" in text
+
+
+async def test_booking_proof_arrives_in_the_chat_as_a_pdf(tmp_path: Path, db_url: str) -> None:
+    from bot.telegram.limits import Pacer
+    from bot.telegram.notifier import TelegramNotifier
+    from bot.telegram.sender import Sender
+
+    async with polling_bot(tmp_path, db_url) as h:
+        h.app.notifiers.register(
+            "telegram", TelegramNotifier(h.frontend.bot, Sender(Pacer(per_chat_burst=100)))
+        )
+        user = h.server.user(chat_id=1007)
+        user.send_command("/start")
+        await reply(user, "Pilih layanan")
+        await fill_ktp_until_day(user)
+        await tap(user, "Magersari", "Nomor HP")
+        await say(user, "081234567890", "Alamat email")
+        await say(user, "budi@contoh.com", "Pilih hari datang")
+        await tap(user, "Senin, 7 Desember", "Persetujuan")
+        await tap(user, "Saya setuju", "Periksa kembali")
+        await tap(user, "Kirim", "Kode pendaftaran")
+        await h.app.worker().run_once()
+        [document] = h.server.sent_documents(1007)
+        assert document.data.startswith(b"%PDF")
+        assert document.filename.startswith("BuktiDaftar-KTP-")
+        assert document.caption is not None
+        assert "PIN" in document.caption
