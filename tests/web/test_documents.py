@@ -10,7 +10,6 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from email import policy
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -44,10 +43,12 @@ async def issue_booking_proof(app: App, chat_id: str = "doc-1") -> tuple[Recorde
     await app.worker().run_once()
     [(ref, filename, pdf, caption)] = recorder.documents
     assert ref == chat.key.ref
-    assert filename.startswith("BuktiDaftar-KTP-") and filename.endswith("-2026-12-07.pdf")
+    assert filename.startswith("BuktiDaftar-KTP-")
+    assert filename.endswith("-2026-12-07.pdf")
     pin = PIN_RE.search(caption)
     url = URL_RE.search(caption)
-    assert pin and url, caption
+    assert pin, caption
+    assert url, caption
     return recorder, pin.group(1), url.group(1), pdf
 
 
@@ -121,7 +122,7 @@ async def test_five_wrong_pins_lock_and_a_new_pin_unlocks(app: App) -> None:
             doc = app.docs.by_token(token)
             assert doc is not None
             new_pin = await app.documents.renew_pin(doc)
-            status, pdf, ctype = await post_pin(http, local(url, base), new_pin)
+            status, _pdf, ctype = await post_pin(http, local(url, base), new_pin)
             assert status == 200
             assert ctype == "application/pdf"
 
@@ -142,7 +143,7 @@ async def test_verification_page_and_upload(app: App) -> None:
                 assert resp.status == 404
                 assert "not issued by our office" in await resp.text()
 
-            async def upload(data: bytes) -> str:
+            async def upload(data: bytes, base: str = base) -> str:
                 form = aiohttp.FormData()
                 form.add_field("pdf", data, filename="x.pdf", content_type="application/pdf")
                 async with http.post(f"{base}/v", data=form) as resp:
@@ -164,14 +165,14 @@ class Sink:
     def __init__(self) -> None:
         self.messages: list[bytes] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802 - aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
         self.messages.append(envelope.content)
         return "250 OK"
 
 
 async def test_smtp_down_then_up_delivers_exactly_once(app: App) -> None:
     port = free_port()
-    app.documents._mailer = SmtpMailer(host="127.0.0.1", port=port, starttls=False, timeout=5)  # noqa: SLF001
+    app.documents._mailer = SmtpMailer(host="127.0.0.1", port=port, starttls=False, timeout=5)
     _rec, pin, _url, _pdf = await issue_booking_proof(app, "doc-4")
     worker = app.worker()
 
