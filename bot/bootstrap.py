@@ -15,6 +15,9 @@ from bot.choices import BookableDaysSource, KelurahanSource
 from bot.delivery import EMAIL_KIND, ISSUE_KIND, DocumentService, Sealer
 from bot.dialog import DialogService
 from bot.forms import FormCatalogue, load_catalogue
+from bot.handoff import OPEN_KIND as HANDOFF_OPEN
+from bot.handoff import RELAY_KIND as HANDOFF_RELAY
+from bot.handoff import HandoffService
 from bot.mail import FolderMailer, Mailer, SmtpMailer
 from bot.notify import Notifiers
 from bot.office import WEEKDAYS, Office, load_office
@@ -50,6 +53,7 @@ class App:
     docs: DocumentStore
     documents: DocumentService
     signing: SigningSetup
+    handoff: HandoffService
 
     def worker(self) -> Worker:
         """The background worker with every job handler of the application."""
@@ -60,6 +64,8 @@ class App:
                 CLOSED_KIND: self.followup.send_closure,
                 ISSUE_KIND: self.documents.issue,
                 EMAIL_KIND: self.documents.email,
+                HANDOFF_OPEN: self.handoff.open_job,
+                HANDOFF_RELAY: self.handoff.relay_job,
             },
         )
 
@@ -178,6 +184,15 @@ def build_app(
         link_days=settings.link_days,
         timezone=settings.timezone,
     )
+    handoff = HandoffService(
+        db=db,
+        outbox=outbox,
+        catalogue=catalogue,
+        office=office,
+        calendar=booking.calendar,
+        notifier=notifiers,
+        timezone=settings.timezone,
+    )
     dialog = DialogService(
         db=db,
         catalogue=catalogue,
@@ -194,6 +209,8 @@ def build_app(
         office_hours=office_hours_text(office),
         bookings=followup,
         documents=documents,
+        handoff=handoff,
+        now=now,
     )
     return App(
         settings=settings,
@@ -209,6 +226,7 @@ def build_app(
         docs=docs,
         documents=documents,
         signing=signing_setup,
+        handoff=handoff,
     )
 
 

@@ -61,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram.notifier import TelegramNotifier
     from bot.telegram.sender import Sender
     from bot.telegram.setup import build_telegram, check_token, run_polling
+    from bot.telegram.staff import TelegramStaffChannel
     from web.app import build_web_app, document_pages, start_site
 
     settings = Settings()
@@ -79,6 +80,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             global_burst=settings.telegram_rate_global,
             per_chat_burst=settings.telegram_rate_chat_burst,
         ),
+        handoff=app.handoff,
+        staff_chat_id=settings.staff_chat_id,
+        staff_ids=settings.staff_id_set,
     )
 
     async def main() -> None:
@@ -87,10 +91,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             host=settings.web_host,
             port=args.port if args.port is not None else settings.web_port,
         )
-        app.notifiers.register(
-            "telegram",
-            TelegramNotifier(frontend.bot, Sender(bulk_pacer(settings.telegram_rate_global))),
-        )
+        bulk = Sender(bulk_pacer(settings.telegram_rate_global))
+        app.notifiers.register("telegram", TelegramNotifier(frontend.bot, bulk))
+        if settings.staff_chat_id is not None:
+            app.handoff.staff = TelegramStaffChannel(frontend.bot, bulk, settings.staff_chat_id)
         worker = asyncio.create_task(app.worker().run_forever())
         try:
             await run_polling(frontend)
@@ -139,6 +143,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             global_burst=settings.telegram_rate_global,
             per_chat_burst=settings.telegram_rate_chat_burst,
         ),
+        handoff=app.handoff,
+        staff_chat_id=settings.staff_chat_id,
+        staff_ids=settings.staff_id_set,
     )
     port = args.port if args.port is not None else settings.web_port
 
@@ -184,6 +191,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from bot.telegram.notifier import TelegramNotifier
     from bot.telegram.sender import Sender
     from bot.telegram.setup import check_token
+    from bot.telegram.staff import TelegramStaffChannel
 
     settings = Settings()
     configure_logging(settings.log_level)
@@ -197,6 +205,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         bot = Bot(token=token, session=session)
         sender = Sender(bulk_pacer(settings.telegram_rate_global))
         app.notifiers.register("telegram", TelegramNotifier(bot, sender))
+        if settings.staff_chat_id is not None:
+            app.handoff.staff = TelegramStaffChannel(bot, sender, settings.staff_chat_id)
         try:
             await app.worker().run_forever()
         finally:

@@ -18,14 +18,17 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, Final, Protocol
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from bot import texts as X
 from bot.forms import FormCatalogue
+
+if TYPE_CHECKING:
+    from bot.handoff import HandoffService
 from flows import engine
 from flows.definition import Form
 from flows.protocol import (
@@ -96,7 +99,17 @@ class StatusCmd:
     """``/status``: the citizen's submissions and bookings."""
 
 
-Incoming = Event | MenuCmd | HelpCmd | LangCmd | StatusCmd
+@dataclass(frozen=True, slots=True)
+class StaffOnly:
+    """A staff command typed by a citizen: it does nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffEnded:
+    """Staff closed the citizen's ticket: back to the form."""
+
+
+Incoming = Event | MenuCmd | HelpCmd | LangCmd | StatusCmd | HandoffEnded | StaffOnly
 
 _COMMANDS: Final[Mapping[str, Callable[[], Incoming]]] = {
     "start": MenuCmd,
@@ -116,6 +129,8 @@ _COMMANDS: Final[Mapping[str, Callable[[], Incoming]]] = {
     "bantuan": HelpCmd,
     "help": HelpCmd,
     "status": StatusCmd,
+    "selesai": StaffOnly,
+    "tutup": StaffOnly,
 }
 _COMMAND_RE: Final = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -200,8 +215,10 @@ class DialogService:
         office_phone: str,
         office_hours: str,
         help_desk: HelpDesk | None = None,
+        now: Callable[[], datetime] | None = None,
         bookings: BookingActions | None = None,
         documents: BookingActions | None = None,
+        handoff: HandoffService | None = None,
     ) -> None:
         self._db = db
         self._catalogue = catalogue
@@ -214,6 +231,8 @@ class DialogService:
         self._help_desk = help_desk
         self._bookings = bookings
         self._documents = documents
+        self._handoff = handoff
+        self._now = now
         self._rows = ConversationStore(db.dialect)
 
     # --- entry point ----------------------------------------------------------------------
@@ -272,6 +291,7 @@ class _Turn:
         self.row = row
         self.chat = chat
         self.active: str | None = row.state.get("active")
+        self.handoff: int | None = row.state.get("handoff")
         self.drafts: dict[str, Any] = dict(row.state.get("drafts") or {})
         self.lang: Lang = parse_lang(row.lang)
         self.replies: list[Reply] = []
@@ -280,7 +300,7 @@ class _Turn:
     # --- persistence ----------------------------------------------------------------------
 
     def save(self, conn: Connection) -> None:
-        self.row.state = {"active": self.active, "drafts": self.drafts}
+        self.row.state = {"active": self.active, "drafts": self.drafts, "handoff": self.handoff}
         self.row.lang = self.lang
         self.svc._rows.save(conn, self.row, form_id=self.active)
 
@@ -289,6 +309,13 @@ class _Turn:
     def dispatch(self, incoming: Incoming) -> None:
         if isinstance(incoming, TextIn):
             incoming = parse_text(incoming.text)
+        if isinstance(incoming, StaffOnly):
+            return
+        if self.handoff is not None and self.handle_handoff(incoming):
+            return
+        if isinstance(incoming, Tap) and incoming.data == "hand:open":
+            self.open_ticket("asked")
+            return
         if isinstance(incoming, MenuCmd):
             self.menu(welcome=True)
         elif isinstance(incoming, HelpCmd):
@@ -315,6 +342,8 @@ class _Turn:
             self.replies.extend(
                 self.svc._documents.tap(self.conn, self.chat.ref, incoming.data, self.lang)
             )
+        elif isinstance(incoming, HandoffEnded):
+            return  # a ticket that was not (or no longer) this chat's: nothing to resume
         elif self.active is None or self.form() is None:
             self.active = None
             if isinstance(incoming, Tap):
@@ -372,7 +401,10 @@ class _Turn:
             phone=self.svc._office_phone,
             hours=self.svc._office_hours,
         )
-        self.replies.append(Reply(text, kind="info"))
+        buttons: tuple[tuple[Button, ...], ...] = ()
+        if self.svc._handoff is not None:
+            buttons = ((self.svc._handoff.offer_button(t),),)
+        self.replies.append(Reply(text, buttons, kind="info"))
         if self.active is not None and self.form() is not None:
             self.step(Resume())
 
@@ -422,6 +454,58 @@ class _Turn:
             self.replies.append(Reply(X.STATUS_NONE.get(t)))
             return
         self.replies.append(Reply(X.STATUS_HEAD.get(t) + "\n" + "\n".join(lines), buttons))
+
+    # --- hand-off to staff -------------------------------------------------------------------
+
+    def open_ticket(self, reason: str) -> None:
+        """Open a ticket with the current form's context."""
+        service = self.svc._handoff
+        if service is None:
+            self.help()
+            return
+        if self.handoff is not None and service.is_open(self.conn, self.handoff):
+            return
+        form = self.form()
+        raw = self.drafts.get(form.id) if form is not None else None
+        state = State.from_json(raw) if raw else None
+        now = self.svc._now() if self.svc._now is not None else datetime.now(UTC)
+        self.handoff, replies = service.open(
+            self.conn,
+            chat_ref=self.chat.ref,
+            form_id=form.id if form is not None else None,
+            state=state,
+            reason=reason,
+            lang=self.lang,
+            now=now,
+        )
+        self.replies.extend(replies)
+
+    def handle_handoff(self, incoming: Incoming) -> bool:
+        """While a ticket is open: text goes to staff; returns whether it was handled."""
+        service = self.svc._handoff
+        ticket = self.handoff
+        if service is None or ticket is None:
+            return False
+        if isinstance(incoming, HandoffEnded) or not service.is_open(self.conn, ticket):
+            self.end_handoff(X.HANDOFF_CLOSED)
+            return isinstance(incoming, HandoffEnded)
+        if isinstance(incoming, Tap) and incoming.data == "hand:close":
+            service.close(self.conn, ticket, by="citizen")
+            self.end_handoff(X.HANDOFF_CLOSED)
+            return True
+        if isinstance(incoming, TextIn):
+            service.relay_from_citizen(self.conn, ticket, incoming.text)
+            self.replies.append(Reply(X.HANDOFF_RELAYED.get(self.lang)))
+            return True
+        return False
+
+    def end_handoff(self, notice: Text) -> None:
+        """Back to the form (or the menu) after a ticket."""
+        self.handoff = None
+        if self.active is not None and self.form() is not None:
+            self.step(Resume(notice=notice))
+        else:
+            self.replies.append(Reply(X.HANDOFF_ENDED_MENU.get(self.lang)))
 
     # --- the engine ---------------------------------------------------------------------------
 
@@ -477,6 +561,9 @@ class _Turn:
         if isinstance(effect, OfferHelp):
             if self.svc._help_desk is not None:
                 self.svc._help_desk(self.session, effect, chat=self.chat, form=form)
+            if self.svc._handoff is not None:
+                button = self.svc._handoff.offer_button(self.lang)
+                self.replies.append(Reply(X.OFFER_HELP.get(self.lang), ((button,),)))
             return None
         if isinstance(effect, Closed):
             return None

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     link_days: int = Field(default=30, ge=1, le=365)
     """How long a print link works."""
     staff_chat_id: int | None = None
+    """The staff Telegram group (a forum): one topic per hand-off ticket."""
+    staff_ids: str = ""
+    """Comma-separated Telegram user ids allowed to act on tickets (empty: every group member)."""
     webhook_secret: SecretStr | None = None
     telegram_rate_global: float = Field(default=30.0, gt=0)
     """Messages a second the bot sends in all (Telegram's documented limit is about 30)."""
@@ -47,6 +50,11 @@ class Settings(BaseSettings):
     """Replies to one chat that may go out at once before pacing at one a second."""
     timezone: str = "Asia/Jakarta"
     log_level: str = "INFO"
+
+    @property
+    def staff_id_set(self) -> frozenset[int]:
+        """``STAFF_IDS`` as numbers."""
+        return frozenset(int(p) for p in self.staff_ids.replace(" ", "").split(",") if p)
 
     @property
     def db_url(self) -> str:

@@ -252,3 +252,28 @@ DOC_UNKNOWN: Final = T(
     "Dokumen itu tidak ditemukan atau sudah diganti. Ketik /status untuk melihat dokumen Anda.",
     "That document cannot be found or was replaced. Type /status to see your documents.",
 )
+
+TALK_TO_STAFF: Final = T("🙋 Bicara dengan petugas", "🙋 Talk to our staff")
+HANDOFF_OPENED: Final = T(
+    "Permintaan bantuan #{ticket} sudah kami terima. Petugas akan membalas di sini; tulis saja "
+    "pertanyaan Anda. Jawaban formulir Anda tetap tersimpan.",
+    "Help request #{ticket} received. Our staff will answer here; just write your question. "
+    "Your form answers stay saved.",
+)
+HANDOFF_LATER: Final = T(
+    "Kantor sedang tutup. Petugas akan membalas pada {when} WIB.",
+    "The office is closed now. Staff will answer on {when} WIB.",
+)
+BACK_TO_FORM: Final = T("↩️ Lanjutkan isi formulir", "↩️ Back to the form")
+HANDOFF_RELAYED: Final = T("✓ Terkirim ke petugas.", "✓ Sent to our staff.")
+HANDOFF_CLOSED: Final = T(
+    "Percakapan dengan petugas selesai. Kita lanjutkan formulirnya.",
+    "The conversation with our staff has ended. Let us continue the form.",
+)
+HANDOFF_ENDED_MENU: Final = T(
+    "Percakapan dengan petugas selesai.", "The conversation with our staff has ended."
+)
+OFFER_HELP: Final = T(
+    "Sepertinya pertanyaan ini sulit. Mau dibantu petugas kami lewat chat ini?",
+    "This question seems hard. Would you like our staff to help you in this chat?",
+)

@@ -225,6 +225,11 @@ def with_answer(answers: Mapping[str, Any], path: Path, value: Any) -> dict[str,
     return new
 
 
+def summary_rows(form: Form, state: State, *, today: date) -> list[tuple[Path, str, str]]:
+    """The summary's rows: position, label and the answer as shown, in the state's language."""
+    return _Run(form, state, today).summary_entries()
+
+
 def submission_answers(form: Form, answers: Mapping[str, Any], today: date) -> dict[str, Any]:
     """The answers of questions that apply, as sent on confirmation (skipped ones as ``None``)."""
     out: dict[str, Any] = {}

@@ -128,6 +128,16 @@ class Gateway:
                 chat_id, partial(self._send_one, bot, chat_id, reply, lang), what="sendMessage"
             )
 
+    async def send_text(
+        self, bot: Bot, chat_id: int, text: str, *, thread: int | None = None
+    ) -> None:
+        """One plain message (to a staff topic, for example)."""
+        await self._sender.call(
+            chat_id,
+            lambda: bot.send_message(chat_id=chat_id, text=text, message_thread_id=thread),
+            what="sendMessage",
+        )
+
     @staticmethod
     async def _send_one(bot: Bot, chat_id: int, reply: Reply, lang: Lang) -> Message:
         return await bot.send_message(

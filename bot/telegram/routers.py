@@ -63,6 +63,10 @@ def build_routers(gateway: Gateway) -> list[Router]:
     buttons = Router(name="buttons")
     messages = Router(name="messages")
     edits = Router(name="edits")
+    # Citizens talk to the bot in private chats; groups (the staff group) have their own router.
+    messages.message.filter(F.chat.type == "private")
+    edits.edited_message.filter(F.chat.type == "private")
+    buttons.callback_query.filter(F.message.chat.type == "private")
 
     @buttons.callback_query(F.data.startswith(PAGE_PREFIX))
     async def on_page(query: CallbackQuery, bot: Bot) -> None:

@@ -15,15 +15,18 @@ from aiogram.utils.token import TokenValidationError, validate_token
 
 from bot import texts as X
 from bot.dialog import DialogService
+from bot.handoff import HandoffService
 from bot.telegram.gateway import Gateway
 from bot.telegram.limits import Pacer
 from bot.telegram.routers import ChatOrder, build_routers
 from bot.telegram.sender import Sender
+from bot.telegram.staff import build_staff_router
 from storage.files import FileStore
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+"""Updates the bot asks for (group messages included, for the staff group)."""
 
 
 class TelegramConfigError(ValueError):
@@ -63,6 +66,9 @@ def build_telegram(
     dialog: DialogService,
     files: FileStore,
     pacer: Pacer | None = None,
+    handoff: HandoffService | None = None,
+    staff_chat_id: int | None = None,
+    staff_ids: frozenset[int] = frozenset(),
 ) -> TelegramFrontend:
     """The Telegram side of the application, pointed at ``api_base``."""
     checked = check_token(token)
@@ -75,6 +81,16 @@ def build_telegram(
     gateway = Gateway(dialog=dialog, files=files, sender=Sender(pacer or Pacer()))
     dispatcher = Dispatcher()
     dispatcher.update.outer_middleware(ChatOrder(gateway))
+    if handoff is not None and staff_chat_id is not None:
+        dispatcher.include_router(
+            build_staff_router(
+                staff_chat_id=staff_chat_id,
+                staff_ids=staff_ids,
+                handoff=handoff,
+                dialog=dialog,
+                gateway=gateway,
+            )
+        )
     for router in build_routers(gateway):
         dispatcher.include_router(router)
     return TelegramFrontend(bot=bot, dispatcher=dispatcher, gateway=gateway)

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from bot.bootstrap import App
 from bot.telegram.limits import Pacer
+from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.sender import Sender
+from bot.telegram.staff import TelegramStaffChannel
 from bot.telegram.setup import TelegramFrontend, build_telegram, run_polling
 from tests.bot.conftest import make_app, plain
 from tests.fakes.telegram_api import FakeTelegramServer, FakeUser, SentMessage
@@ -27,18 +30,27 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def polling_bot(tmp_path: Path, db_url: str) -> AsyncIterator[Harness]:
-    """Start everything; stop it all afterwards."""
+async def polling_bot(
+    tmp_path: Path, db_url: str, *, staff_chat_id: int | None = None
+) -> AsyncIterator[Harness]:
+    """Start everything; stop it all afterwards. With ``staff_chat_id``, hand-off to that group."""
     server = FakeTelegramServer()
     await server.start()
     app = make_app(tmp_path, db_url)
+    fast = Pacer(per_chat_burst=1000, global_rate=1000, global_burst=1000)
     frontend = build_telegram(
         token=server.token,
         api_base=server.base_url,
         dialog=app.dialog,
         files=app.files,
-        pacer=Pacer(per_chat_burst=1000, global_rate=1000, global_burst=1000),
+        pacer=fast,
+        handoff=app.handoff,
+        staff_chat_id=staff_chat_id,
     )
+    sender = Sender(fast)
+    app.notifiers.register("telegram", TelegramNotifier(frontend.bot, sender))
+    if staff_chat_id is not None:
+        app.handoff.staff = TelegramStaffChannel(frontend.bot, sender, staff_chat_id)
     task = asyncio.create_task(run_polling(frontend))
     try:
         # Updates queue at the fake server until the bot's first poll fetches them.
