@@ -14,6 +14,7 @@ from bot.bookings import CLOSED_KIND, REMINDER_KIND, BookingFollowUp
 from bot.choices import BookableDaysSource, KelurahanSource
 from bot.delivery import EMAIL_KIND, ISSUE_KIND, DocumentService, Sealer
 from bot.dialog import DialogService
+from bot.erasure import Erasure
 from bot.forms import FormCatalogue, load_catalogue
 from bot.handoff import OPEN_KIND as HANDOFF_OPEN
 from bot.handoff import RELAY_KIND as HANDOFF_RELAY
@@ -193,6 +194,7 @@ def build_app(
         notifier=notifiers,
         timezone=settings.timezone,
     )
+    files = FileStore(settings.data_dir / "uploads")
     dialog = DialogService(
         db=db,
         catalogue=catalogue,
@@ -210,6 +212,7 @@ def build_app(
         bookings=followup,
         documents=documents,
         handoff=handoff,
+        erasure=Erasure(booking=booking, files=files),
         now=now,
     )
     return App(
@@ -217,7 +220,7 @@ def build_app(
         office=office,
         catalogue=catalogue,
         db=db,
-        files=FileStore(settings.data_dir / "uploads"),
+        files=files,
         booking=booking,
         dialog=dialog,
         outbox=outbox,

@@ -28,6 +28,7 @@ from bot import texts as X
 from bot.forms import FormCatalogue
 
 if TYPE_CHECKING:
+    from bot.erasure import Erasure
     from bot.handoff import HandoffService
 from flows import engine
 from flows.definition import Form
@@ -100,6 +101,11 @@ class StatusCmd:
 
 
 @dataclass(frozen=True, slots=True)
+class EraseCmd:
+    """``/hapusdata``: delete my data (after a confirmation)."""
+
+
+@dataclass(frozen=True, slots=True)
 class StaffOnly:
     """A staff command typed by a citizen: it does nothing."""
 
@@ -109,7 +115,7 @@ class HandoffEnded:
     """Staff closed the citizen's ticket: back to the form."""
 
 
-Incoming = Event | MenuCmd | HelpCmd | LangCmd | StatusCmd | HandoffEnded | StaffOnly
+Incoming = Event | MenuCmd | HelpCmd | LangCmd | StatusCmd | HandoffEnded | StaffOnly | EraseCmd
 
 _COMMANDS: Final[Mapping[str, Callable[[], Incoming]]] = {
     "start": MenuCmd,
@@ -129,6 +135,8 @@ _COMMANDS: Final[Mapping[str, Callable[[], Incoming]]] = {
     "bantuan": HelpCmd,
     "help": HelpCmd,
     "status": StatusCmd,
+    "hapusdata": EraseCmd,
+    "deletemydata": EraseCmd,
     "selesai": StaffOnly,
     "tutup": StaffOnly,
 }
@@ -219,6 +227,7 @@ class DialogService:
         bookings: BookingActions | None = None,
         documents: BookingActions | None = None,
         handoff: HandoffService | None = None,
+        erasure: Erasure | None = None,
     ) -> None:
         self._db = db
         self._catalogue = catalogue
@@ -232,6 +241,7 @@ class DialogService:
         self._bookings = bookings
         self._documents = documents
         self._handoff = handoff
+        self._erasure = erasure
         self._now = now
         self._rows = ConversationStore(db.dialect)
 
@@ -311,6 +321,20 @@ class _Turn:
             incoming = parse_text(incoming.text)
         if isinstance(incoming, StaffOnly):
             return
+        if isinstance(incoming, EraseCmd) and self.svc._erasure is not None:
+            self.replies.append(self.svc._erasure.ask(self.lang))
+            return
+        if (
+            isinstance(incoming, Tap)
+            and incoming.data.startswith("erase:")
+            and self.svc._erasure is not None
+        ):
+            replies = self.svc._erasure.tap(self.conn, self.chat.ref, incoming.data, self.lang)
+            if incoming.data == "erase:yes":
+                self.svc._erasure.delete_files(self.drafts)
+                self.drafts, self.active, self.handoff = {}, None, None
+            self.replies.extend(replies)
+            return
         if self.handoff is not None and self.handle_handoff(incoming):
             return
         if isinstance(incoming, Tap) and incoming.data == "hand:open":
@@ -342,7 +366,7 @@ class _Turn:
             self.replies.extend(
                 self.svc._documents.tap(self.conn, self.chat.ref, incoming.data, self.lang)
             )
-        elif isinstance(incoming, HandoffEnded):
+        elif isinstance(incoming, HandoffEnded | EraseCmd):
             return  # a ticket that was not (or no longer) this chat's: nothing to resume
         elif self.active is None or self.form() is None:
             self.active = None

@@ -277,3 +277,19 @@ OFFER_HELP: Final = T(
     "Sepertinya pertanyaan ini sulit. Mau dibantu petugas kami lewat chat ini?",
     "This question seems hard. Would you like our staff to help you in this chat?",
 )
+
+ERASE_ASK: Final = T(
+    "Hapus semua data Anda di layanan ini? Jawaban formulir, berkas yang dikirim, pendaftaran "
+    "yang masih aktif (dibatalkan), dan dokumen yang sudah terbit (dicabut) akan dihapus. "
+    "Tindakan ini tidak bisa dibatalkan.",
+    "Delete all your data in this service? Form answers, uploaded files, active bookings "
+    "(cancelled) and issued documents (revoked) will be deleted. This cannot be undone.",
+)
+ERASE_YES: Final = T("🗑 Ya, hapus data saya", "🗑 Yes, delete my data")
+ERASE_NO: Final = T("Tidak, simpan", "No, keep it")
+ERASE_KEPT: Final = T("Baik, data Anda tidak dihapus.", "All right, your data is kept.")
+ERASE_DONE: Final = T(
+    "Data Anda sudah dihapus. Terima kasih telah menggunakan layanan kami. Ketik /mulai jika "
+    "ingin memakai layanan lagi.",
+    "Your data has been deleted. Thank you for using our service. Type /start to use it again.",
+)

@@ -12,8 +12,8 @@ from bot.bootstrap import App
 from bot.telegram.limits import Pacer
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.sender import Sender
-from bot.telegram.staff import TelegramStaffChannel
 from bot.telegram.setup import TelegramFrontend, build_telegram, run_polling
+from bot.telegram.staff import TelegramStaffChannel
 from tests.bot.conftest import make_app, plain
 from tests.fakes.telegram_api import FakeTelegramServer, FakeUser, SentMessage
 

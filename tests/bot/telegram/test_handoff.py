@@ -13,7 +13,7 @@ from tests.bot.telegram.harness import reply, say, tap
 STAFF_GROUP = -1001234567890
 
 
-async def work(h) -> None:  # noqa: ANN001 - Harness
+async def work(h) -> None:
     """Run the worker until nothing is due."""
     for _ in range(5):
         if await h.app.worker().run_once() == 0:

@@ -1,0 +1,66 @@
+"""``/hapusdata``: a citizen's data is erased after a confirmation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from sqlmodel import select
+
+from bot.bootstrap import App
+from storage.models import Submission
+from tests.bot.conftest import PNG_1PX, Chat, ktp_answers_until_day
+from tests.bot.test_bookings import Recorder
+
+
+def test_erase_my_data(app: App) -> None:
+    recorder = Recorder()
+    app.notifiers.register("test", recorder)
+    chat = Chat(app, "erase-1")
+    ktp_answers_until_day(chat)
+    chat.tap("Senin, 7 Desember")
+    chat.tap("Saya setuju")
+    chat.tap("Kirim")
+    asyncio.run(app.worker().run_once())  # the booking proof is issued
+    chat.send("/mulai")
+    chat.tap("Kartu Keluarga")
+    chat.send("3371011203850002")
+    chat.send("Budi Santoso")
+    chat.send("3371012001150003")
+    chat.tap("Pendidikan")
+    chat.send("Budi Santoso")
+    chat.send("3371011203850002")
+    chat.send("SLTA")
+    chat.tap("Strata I")
+    chat.tap("Tidak, lanjut")
+    stored = app.files.put(PNG_1PX)
+    chat.upload(PNG_1PX, "ijazah.png")
+
+    text = chat.send("/hapusdata")
+    assert "Hapus semua data Anda" in text
+    text = chat.tap("Tidak, simpan")
+    assert "tidak dihapus" in text
+    assert app.booking.bookings_for_chat(chat.key.ref)[0].is_active
+
+    chat.send("/hapusdata")
+    text = chat.tap("Ya, hapus")
+    assert "sudah dihapus" in text
+    [booking] = app.booking.bookings_for_chat(chat.key.ref)
+    assert booking.status.value == "cancelled"
+    assert app.booking.day_availability("ktp_recording", date(2026, 12, 7)).left == 30
+    with app.db.session() as s:
+        [sub] = list(s.exec(select(Submission)))
+    assert sub.status == "erased"
+    assert sub.answers == {"erased": True}
+    [doc] = [d for d in [app.docs.by_id(1)] if d is not None]
+    assert doc.status == "revoked"
+    assert app.docs.pdf(doc.id) == b""
+    assert app.dialog.current(chat.key) is None, "the KK draft was erased too"
+    try:
+        app.files.get(stored.ref)
+    except Exception:  # noqa: BLE001 - any failure means the file is gone
+        pass
+    else:
+        raise AssertionError("uploaded file still there")
+    text = chat.send("/mulai")
+    assert "Pilih layanan" in text
