@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-import storage.booking  # noqa: F401 - registers the booking tables
+import storage.booking
+import storage.staff_models  # noqa: F401 - registers the staff tables
 from storage.db import Database
 from storage.migrate import upgrade
 

@@ -20,7 +20,7 @@ def test_booking_imports_no_database_library() -> None:
         " 'psycopg', 'aiogram', 'storage'})\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+    result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from bot.bootstrap import App
+from storage.errors import StorageError
 from storage.models import Submission
 from tests.bot.conftest import PNG_1PX, Chat, ktp_answers_until_day
 from tests.bot.test_bookings import Recorder
@@ -56,11 +58,7 @@ def test_erase_my_data(app: App) -> None:
     assert doc.status == "revoked"
     assert app.docs.pdf(doc.id) == b""
     assert app.dialog.current(chat.key) is None, "the KK draft was erased too"
-    try:
+    with pytest.raises(StorageError, match="missing"):
         app.files.get(stored.ref)
-    except Exception:
-        pass
-    else:
-        raise AssertionError("uploaded file still there")
     text = chat.send("/mulai")
     assert "Pilih layanan" in text

@@ -599,7 +599,7 @@ _ECHO_BOT = textwrap.dedent(
 
 def test_thread_mode_with_a_bot_subprocess() -> None:
     with FakeTelegramServer() as server:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        process = subprocess.Popen(
             [sys.executable, "-c", _ECHO_BOT], env={**server.env(), "PATH": ""}
         )
         try:
