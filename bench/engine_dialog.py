@@ -119,16 +119,19 @@ def dialog_rate(url: str, label: str, conversations: int) -> None:
     converse(app, ChatKey("bench", f"warm-{run}"), _nik(0))
     per_conv: list[float] = []
     steps = 0
+    cpu_start = time.process_time()
     start = time.perf_counter()
     for n in range(1, conversations + 1):
         t0 = time.perf_counter()
         steps += converse(app, ChatKey("bench", f"{run}-{n}"), _nik(n))
         per_conv.append(time.perf_counter() - t0)
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     app.close()
     per_step_ms = statistics.median(per_conv) / 13 * 1000
     print(
-        f"  dialog service, {label:<10}: {steps / elapsed:8.0f} steps/s "
+        f"  dialog service, {label:<10}: {steps / elapsed:8.0f} steps/s wall, "
+        f"{steps / cpu:6.0f} steps per CPU-second of this process "
         f"({steps} steps, {conversations} conversations, median {per_step_ms:.2f} ms/step)"
     )
 
@@ -150,6 +153,7 @@ def _pg_url() -> str | None:
 def main() -> None:
     """Print every figure of this benchmark."""
     print("engine and dialog service (one thread, one core; KTP-el form, 13 steps per citizen)")
+    print(f"  load average before: {os.getloadavg()[0]:.2f} (2 vCPU, shared)")
     print(f"  engine alone           : {engine_rate():8.0f} steps/s")
     dialog_rate(f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}", "SQLite", 300)
     pg = _pg_url()
