@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from bot.staff_cli import cmd_staff_add
+
 if TYPE_CHECKING:
     from bot.bootstrap import App
 
@@ -87,7 +89,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         runner = await start_site(
-            build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app)),
+            build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app), staff=app),
             host=settings.web_host,
             port=args.port if args.port is not None else settings.web_port,
         )
@@ -151,7 +153,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         runner = await start_site(
-            build_web_app(telegram=frontend, webhook_secret=secret, pages=document_pages(app)),
+            build_web_app(
+                telegram=frontend, webhook_secret=secret, pages=document_pages(app), staff=app
+            ),
             host=settings.web_host,
             port=port,
             reuse_port=args.reuse_port,
@@ -274,7 +278,9 @@ def _background(app: App, stop: threading.Event) -> None:
         runner = None
         try:
             runner = await start_site(
-                build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app)),
+                build_web_app(
+                    telegram=None, webhook_secret=None, pages=document_pages(app), staff=app
+                ),
                 host=app.settings.web_host,
                 port=app.settings.web_port,
             )
@@ -359,6 +365,14 @@ def build_parser() -> argparse.ArgumentParser:
     issue = sub.add_parser("issue", help=cmd_issue.__doc__)
     issue.add_argument("reference", help="submission reference or booking code")
     issue.set_defaults(func=cmd_issue)
+    staff = sub.add_parser("staff", help="staff accounts of the web pages (/staff/)")
+    staff_add = staff.add_subparsers(dest="staff_command", required=True).add_parser(
+        "add", help=cmd_staff_add.__doc__
+    )
+    staff_add.add_argument("username", help="what the member of staff types to sign in")
+    staff_add.add_argument("--name", required=True, help="full name, shown in the audit log")
+    staff_add.add_argument("--admin", action="store_true", help="may also read the audit log")
+    staff_add.set_defaults(func=cmd_staff_add)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help=cmd_db_upgrade.__doc__).set_defaults(func=cmd_db_upgrade)

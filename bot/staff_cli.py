@@ -35,6 +35,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
         print("adminduk-bot: the two passwords differ; nothing was changed", file=sys.stderr)
         return 1
     settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # the SQLite file of a fresh install
     upgrade(settings.db_url)
     db = Database(settings.db_url)
     try:

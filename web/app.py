@@ -7,6 +7,7 @@ from aiohttp import web
 from bot.bootstrap import App
 from bot.telegram.setup import TelegramFrontend
 from web.documents import DocumentPages
+from web.staff import add_staff_routes
 from web.webhook import add_webhook_route
 
 
@@ -15,6 +16,7 @@ def build_web_app(
     telegram: TelegramFrontend | None,
     webhook_secret: str | None,
     pages: DocumentPages | None = None,
+    staff: App | None = None,
 ) -> web.Application:
     """The aiohttp application; the webhook route only when a secret is configured."""
     app = web.Application(client_max_size=11 * 1024 * 1024)
@@ -25,6 +27,8 @@ def build_web_app(
     app.router.add_get("/healthz", health)
     if pages is not None:
         pages.add_routes(app)
+    if staff is not None:
+        add_staff_routes(app, staff)
     if telegram is not None and webhook_secret:
         add_webhook_route(
             app, bot=telegram.bot, dispatcher=telegram.dispatcher, secret=webhook_secret

@@ -6,7 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.booking  # registers the booking tables (F401 is reported on the last import)
-import storage.models  # noqa: F401 - registers the tables on SQLModel.metadata
+import storage.models  # registers the tables on SQLModel.metadata
+import storage.staff_models  # noqa: F401 - registers the staff tables
 from storage.db import null_pool_engine
 
 config = context.config

@@ -1,0 +1,263 @@
+"""Texts of the staff pages and of the messages staff actions send to citizens, in Bahasa
+Indonesia (default) and English."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from flows.text import Text
+
+T = Text
+
+PAGE: Final[dict[str, Text]] = {
+    "service": T("Halaman petugas", "Staff pages"),
+    "footer": T(
+        "Setiap tampilan dan perubahan data pribadi dicatat (UU 27/2022). Jangan tinggalkan "
+        "komputer dalam keadaan masuk.",
+        "Every view and change of personal data is logged (Law 27/2022). Do not leave the "
+        "computer signed in.",
+    ),
+    "nav_home": T("Beranda", "Home"),
+    "nav_bookings": T("Antrean & kedatangan", "Bookings & check-in"),
+    "nav_reviews": T("Pemeriksaan berkas", "Reviews"),
+    "nav_tickets": T("Bantuan warga", "Hand-offs"),
+    "nav_days": T("Kuota & hari tutup", "Quotas & closed days"),
+    "nav_audit": T("Log audit", "Audit log"),
+    "signed_in_as": T("Masuk sebagai", "Signed in as"),
+    "sign_out": T("Keluar", "Sign out"),
+    # sign-in
+    "login_title": T("Masuk petugas", "Staff sign-in"),
+    "username": T("Nama pengguna", "Username"),
+    "password": T("Kata sandi", "Password"),
+    "sign_in": T("Masuk", "Sign in"),
+    "bad_login": T("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "locked": T(
+        "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam {minutes} "
+        "menit. Jika lupa kata sandi, hubungi admin.",
+        "Too many failed sign-in attempts. For security, try again in {minutes} minutes. If you "
+        "forgot your password, ask an admin.",
+    ),
+    "signed_out": T("Anda sudah keluar.", "You are signed out."),
+    "session_ended": T(
+        "Sesi berakhir atau belum masuk. Silakan masuk lagi.",
+        "Your session ended or you are not signed in. Please sign in again.",
+    ),
+    # errors
+    "forbidden_title": T("Tidak diizinkan", "Not allowed"),
+    "csrf": T(
+        "Formulir ini kedaluwarsa atau tidak sah (token keamanan salah). Muat ulang halaman lalu "
+        "coba lagi. Tidak ada yang diubah.",
+        "This form has expired or is not valid (wrong security token). Reload the page and try "
+        "again. Nothing was changed.",
+    ),
+    "admin_only": T("Halaman ini hanya untuk admin.", "This page is for admins only."),
+    "not_found": T("Data tidak ditemukan.", "Not found."),
+    # home
+    "home_title": T("Beranda petugas", "Staff home"),
+    "today": T("Hari ini", "Today"),
+    "expected_today": T("Warga terdaftar hari ini", "Citizens booked for today"),
+    "pending_reviews": T("Berkas menunggu pemeriksaan", "Submissions waiting for review"),
+    "open_tickets": T("Permintaan bantuan terbuka", "Open hand-offs"),
+    "office_closed_today": T("Kantor tidak melayani hari ini", "The office is closed today"),
+    # bookings
+    "bookings_title": T("Antrean dan pemeriksaan di pintu", "Bookings and door check-in"),
+    "service_label": T("Layanan", "Service"),
+    "day_label": T("Tanggal", "Day"),
+    "show": T("Tampilkan", "Show"),
+    "queue": T("Antrean", "Queue"),
+    "code": T("Kode", "Code"),
+    "name": T("Nama", "Name"),
+    "session": T("Sesi", "Session"),
+    "status": T("Status", "Status"),
+    "checkin": T("Kedatangan", "Check-in"),
+    "temperature": T("Suhu (°C)", "Temperature (°C)"),
+    "record_arrival": T("Catat kedatangan", "Record arrival"),
+    "no_bookings": T("Belum ada pendaftaran pada hari ini.", "No bookings on this day."),
+    "places": T("{booked}/{quota} terisi", "{booked}/{quota} booked"),
+    "closed": T("Tutup", "Closed"),
+    "download_csv": T("Unduh CSV", "Download CSV"),
+    "max_temp_note": T(
+        "Batas suhu masuk: {max} °C. Di atas batas: warga tidak boleh masuk dan otomatis "
+        "ditawari hari lain lewat Telegram.",
+        "Entry limit: {max} °C. Above it the citizen may not enter and is offered another day on "
+        "Telegram.",
+    ),
+    "checkin_only_today": T(
+        "Kedatangan hanya dapat dicatat pada hari pendaftaran.",
+        "Arrival can be recorded only on the booked day.",
+    ),
+    "admitted": T("✔ Masuk {time}, {temp} °C", "✔ In at {time}, {temp} °C"),
+    "refused": T("✖ Ditolak {time}, {temp} °C", "✖ Refused at {time}, {temp} °C"),
+    "checkin_ok": T(
+        "Antrean {queue} ({code}) boleh masuk. Suhu {temp} °C.",
+        "Queue {queue} ({code}) may enter. Temperature {temp} °C.",
+    ),
+    "checkin_refused": T(
+        "PERHATIAN: suhu {temp} °C di atas batas {max} °C. Antrean {queue} ({code}) TIDAK boleh "
+        "masuk hari ini. Warga sudah dikirimi pesan untuk memilih hari lain.",
+        "ATTENTION: {temp} °C is above the {max} °C limit. Queue {queue} ({code}) may NOT enter "
+        "today. The citizen was sent a message to choose another day.",
+    ),
+    "checkin_refused_unsent": T(
+        "PERHATIAN: suhu {temp} °C di atas batas {max} °C. Antrean {queue} ({code}) TIDAK boleh "
+        "masuk hari ini. Pesan ke warga GAGAL terkirim: sampaikan langsung agar memilih hari lain "
+        "lewat bot (/status).",
+        "ATTENTION: {temp} °C is above the {max} °C limit. Queue {queue} ({code}) may NOT enter "
+        "today. The message to the citizen could NOT be sent: tell them to choose another day "
+        "in the bot (/status).",
+    ),
+    "bad_temperature": T(
+        "Suhu tidak terbaca. Tulis angka seperti 36,5 (antara 30 dan 45).",
+        "The temperature could not be read. Write a number like 36.5 (between 30 and 45).",
+    ),
+    "already_in": T(
+        "Antrean {code} sudah tercatat masuk.", "Booking {code} has already been let in."
+    ),
+    "booking_not_active": T(
+        "Pendaftaran {code} tidak aktif (dibatalkan, dipindah, atau hari ditutup).",
+        "Booking {code} is not active (cancelled, moved, or the day was closed).",
+    ),
+    # reviews
+    "reviews_title": T("Berkas menunggu pemeriksaan", "Submissions waiting for review"),
+    "reference": T("Nomor", "Reference"),
+    "form": T("Layanan", "Form"),
+    "received": T("Diterima", "Received"),
+    "no_reviews": T("Tidak ada berkas yang menunggu.", "Nothing is waiting for review."),
+    "open": T("Buka", "Open"),
+    "answers": T("Jawaban warga", "Answers"),
+    "files": T("Berkas unggahan", "Uploaded files"),
+    "no_files": T("Tidak ada berkas unggahan.", "No uploaded files."),
+    "approve": T("Setujui dan terbitkan dokumen", "Approve and issue the document"),
+    "reject": T("Tolak", "Reject"),
+    "reject_reason": T(
+        "Alasan penolakan (dikirim ke warga)", "Reason for rejection (sent to the citizen)"
+    ),
+    "decided": T(
+        "Berkas ini sudah diputuskan: {status}.", "This submission was already decided: {status}."
+    ),
+    "reason_label": T("Alasan", "Reason"),
+    "approved_flash": T(
+        "Permohonan {reference} disetujui; dokumen sedang diterbitkan.",
+        "Request {reference} approved; the document is being issued.",
+    ),
+    "rejected_flash": T(
+        "Permohonan {reference} ditolak; warga sudah diberi tahu alasannya.",
+        "Request {reference} rejected; the citizen was told why.",
+    ),
+    "citizen_unreached": T(
+        " Pesan ke warga gagal terkirim; hubungi warga dengan cara lain.",
+        " The message to the citizen could not be sent; reach them another way.",
+    ),
+    "reason_needed": T(
+        "Tulis alasan penolakan (3–500 huruf).",
+        "Write the reason for rejection (3–500 characters).",
+    ),
+    "status_received": T("diterima", "received"),
+    "status_in_review": T("sedang diperiksa", "in review"),
+    "status_approved": T("disetujui", "approved"),
+    "status_issued": T("dokumen diterbitkan", "document issued"),
+    "status_rejected": T("ditolak", "rejected"),
+    "status_booked": T("terdaftar", "booked"),
+    # tickets
+    "tickets_title": T("Permintaan bantuan terbuka", "Open hand-off tickets"),
+    "ticket": T("Tiket", "Ticket"),
+    "opened": T("Dibuka", "Opened"),
+    "question": T("Pertanyaan", "Question"),
+    "why": T("Sebab", "Why"),
+    "messages": T("Pesan", "Messages"),
+    "no_tickets": T("Tidak ada permintaan bantuan terbuka.", "No open hand-offs."),
+    "reason_asked": T("warga meminta petugas", "the citizen asked for a person"),
+    "reason_failures": T("jawaban berkali-kali salah", "repeated wrong answers"),
+    "context": T("Konteks (nomor pribadi disamarkan)", "Context (personal numbers masked)"),
+    "conversation": T("Percakapan", "Conversation"),
+    "citizen": T("Warga", "Citizen"),
+    "staff": T("Petugas", "Staff"),
+    "reply": T("Balasan untuk warga", "Reply to the citizen"),
+    "send_reply": T("Kirim balasan", "Send the reply"),
+    "close_ticket": T("Tutup tiket", "Close the ticket"),
+    "ticket_closed": T("Tiket ini sudah ditutup.", "This ticket is closed."),
+    "reply_sent": T("Balasan terkirim ke warga.", "The reply was sent to the citizen."),
+    "reply_unsent": T(
+        "Balasan tersimpan, tetapi GAGAL terkirim ke warga. Coba lagi nanti.",
+        "The reply was kept but could NOT be sent to the citizen. Try again later.",
+    ),
+    "reply_needed": T("Tulis balasan (1–2000 huruf).", "Write a reply (1–2000 characters)."),
+    "closed_flash": T("Tiket {id} ditutup.", "Ticket {id} closed."),
+    # days
+    "days_title": T("Kuota harian dan hari tutup", "Daily quotas and closed days"),
+    "quota": T("Kuota", "Quota"),
+    "booked": T("Terdaftar", "Booked"),
+    "left": T("Sisa", "Left"),
+    "save_quota": T("Simpan kuota", "Save quota"),
+    "close_day": T("Tutup tanggal ini", "Close this day"),
+    "close_reason": T("Alasan (dikirim ke warga)", "Reason (sent to citizens)"),
+    "reopen": T("Buka kembali", "Reopen"),
+    "open_status": T("Buka", "Open"),
+    "quota_saved": T(
+        "Kuota {day}: {quota} tempat ({booked} terdaftar).",
+        "Quota of {day}: {quota} places ({booked} booked).",
+    ),
+    "quota_below": T(
+        "Kuota tidak boleh di bawah jumlah yang sudah mendaftar ({booked}).",
+        "The quota cannot be below the places already booked ({booked}).",
+    ),
+    "bad_quota": T("Kuota harus angka 0 atau lebih.", "The quota must be a number, 0 or more."),
+    "day_closed_flash": T(
+        "{day} ditutup. {count} warga akan diberi tahu dan ditawari hari lain.",
+        "{day} is closed. {count} citizen(s) will be told and offered another day.",
+    ),
+    "day_reopened": T(
+        "{day} dibuka kembali untuk pendaftaran.", "{day} is open for booking again."
+    ),
+    "close_reason_needed": T(
+        "Tulis alasan penutupan (3–200 huruf).", "Write why the day is closed (3–200 characters)."
+    ),
+    "bad_day": T("Tanggal tidak sah.", "Not a valid date."),
+    "booking_error": T("Tidak dapat diubah: {error}", "Could not change it: {error}"),
+    "other_day": T("Hari lain", "Another day"),
+    # audit
+    "audit_title": T("Log audit", "Audit log"),
+    "when": T("Waktu", "When"),
+    "who": T("Petugas", "Staff"),
+    "what": T("Tindakan", "Action"),
+    "record": T("Data", "Record"),
+    "detail": T("Keterangan", "Detail"),
+    "ip": T("Alamat IP", "IP address"),
+    "older": T("Lebih lama →", "Older →"),
+}
+"""Texts of the pages, by key."""
+
+TO_CITIZEN: Final[dict[str, Text]] = {
+    "fever": T(
+        "Mohon maaf, suhu tubuh Anda saat pemeriksaan di pintu kantor {temp} °C, di atas batas "
+        "{max} °C, sehingga perekaman hari ini belum dapat dilayani (pendaftaran {code}). Semoga "
+        "lekas sembuh. Silakan pilih hari lain:",
+        "We are sorry: your temperature at the office door was {temp} °C, above the {max} °C "
+        "limit, so we cannot serve you today (booking {code}). Get well soon. Please choose "
+        "another day:",
+    ),
+    "fever_no_days": T(
+        "Mohon maaf, suhu tubuh Anda saat pemeriksaan di pintu kantor {temp} °C, di atas batas "
+        "{max} °C, sehingga perekaman hari ini belum dapat dilayani (pendaftaran {code}). Semoga "
+        "lekas sembuh. Saat ini belum ada hari dengan tempat kosong; ketik /status besok untuk "
+        "memindah hari.",
+        "We are sorry: your temperature at the office door was {temp} °C, above the {max} °C "
+        "limit, so we cannot serve you today (booking {code}). Get well soon. No day has places "
+        "right now; type /status tomorrow to move your booking.",
+    ),
+    "approved": T(
+        "✅ Permohonan {reference} ({form}) disetujui. Dokumen Anda sedang diterbitkan dan akan "
+        "dikirim lewat chat ini bersama PIN untuk mencetaknya.",
+        "✅ Your request {reference} ({form}) is approved. Your document is being issued and will "
+        "be sent in this chat with a PIN to print it.",
+    ),
+    "rejected": T(
+        "Mohon maaf, permohonan {reference} ({form}) belum dapat diproses.\nAlasan: {reason}\n\n"
+        "Silakan ajukan lagi lewat /mulai setelah diperbaiki, atau ketik /bantuan untuk bertanya "
+        "kepada petugas.",
+        "We are sorry: request {reference} ({form}) cannot be processed.\nReason: {reason}\n\n"
+        "Please apply again with /mulai once it is corrected, or type /bantuan to ask staff.",
+    ),
+    "staff_says": T("👩‍💼 <b>Petugas:</b> {text}", "👩‍💼 <b>Staff:</b> {text}"),
+}
+"""Messages sent to citizens by staff actions (HTML, like every bot message)."""
