@@ -5,7 +5,13 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench.engine_dialog", "bench.telegram", "bench.memory")
+BENCHES = (
+    "bench.engine_dialog",
+    "bench.documents",
+    "bench.telegram",
+    "bench.memory",
+    "bench.burst",
+)
 
 
 def main() -> None:

@@ -14,7 +14,11 @@ from pydantic import ValidationError
 from bot.staff_cli import cmd_staff_add
 
 if TYPE_CHECKING:
+    from aiogram import Bot
+
     from bot.bootstrap import App
+    from bot.settings import Settings
+    from bot.telegram.setup import TelegramFrontend
 
 
 def _settings() -> object:
@@ -53,25 +57,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """Telegram long polling, the background worker and the web portal, in one process."""
-    import asyncio
+def _with_telegram(settings: Settings, *, migrate: bool) -> tuple[App, TelegramFrontend]:
+    """The application and its Telegram side (the token is checked before anything starts)."""
+    from bot.bootstrap import build_app
+    from bot.telegram.limits import Pacer
+    from bot.telegram.setup import build_telegram, check_token
 
-    from bot.bootstrap import build_app, configure_logging
-    from bot.settings import Settings
-    from bot.telegram.limits import Pacer, bulk_pacer
-    from bot.telegram.notifier import TelegramNotifier
-    from bot.telegram.sender import Sender
-    from bot.telegram.setup import build_telegram, check_token, run_polling
-    from bot.telegram.staff import TelegramStaffChannel
-    from web.app import build_web_app, document_pages, start_site
-
-    settings = Settings()
-    configure_logging(settings.log_level)
-    token = check_token(
-        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
-    )
-    app = build_app(settings)
+    secret = settings.telegram_bot_token
+    token = check_token(secret.get_secret_value() if secret else None)
+    app = build_app(settings, migrate=migrate)
     frontend = build_telegram(
         token=token,
         api_base=settings.telegram_api_base,
@@ -86,6 +80,34 @@ def cmd_run(args: argparse.Namespace) -> int:
         staff_chat_id=settings.staff_chat_id,
         staff_ids=settings.staff_id_set,
     )
+    return app, frontend
+
+
+def _notify_through(app: App, bot: Bot, settings: Settings) -> None:
+    """Notices, documents and hand-off topics go out through ``bot`` (bulk pacing)."""
+    from bot.telegram.limits import bulk_pacer
+    from bot.telegram.notifier import TelegramNotifier
+    from bot.telegram.sender import Sender
+    from bot.telegram.staff import TelegramStaffChannel
+
+    bulk = Sender(bulk_pacer(settings.telegram_rate_global))
+    app.notifiers.register("telegram", TelegramNotifier(bot, bulk))
+    if settings.staff_chat_id is not None:
+        app.handoff.staff = TelegramStaffChannel(bot, bulk, settings.staff_chat_id)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Telegram long polling, the background worker and the web portal, in one process."""
+    import asyncio
+
+    from bot.bootstrap import configure_logging
+    from bot.settings import Settings
+    from bot.telegram.setup import run_polling
+    from web.app import build_web_app, document_pages, start_site
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    app, frontend = _with_telegram(settings, migrate=True)
 
     async def main() -> None:
         runner = await start_site(
@@ -93,10 +115,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             host=settings.web_host,
             port=args.port if args.port is not None else settings.web_port,
         )
-        bulk = Sender(bulk_pacer(settings.telegram_rate_global))
-        app.notifiers.register("telegram", TelegramNotifier(frontend.bot, bulk))
-        if settings.staff_chat_id is not None:
-            app.handoff.staff = TelegramStaffChannel(frontend.bot, bulk, settings.staff_chat_id)
+        _notify_through(app, frontend.bot, settings)
         worker = asyncio.create_task(app.worker().run_forever())
         try:
             await run_polling(frontend)
@@ -115,10 +134,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """The web app with the Telegram webhook; run several behind a load balancer."""
     import asyncio
 
-    from bot.bootstrap import build_app, configure_logging
+    from bot.bootstrap import configure_logging
     from bot.settings import Settings
-    from bot.telegram.limits import Pacer
-    from bot.telegram.setup import ALLOWED_UPDATES, build_telegram, check_token, register_commands
+    from bot.telegram.setup import ALLOWED_UPDATES, register_commands
     from web.app import build_web_app, document_pages, start_site
     from web.webhook import WEBHOOK_PATH
 
@@ -131,24 +149,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    token = check_token(
-        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
-    )
-    app = build_app(settings, migrate=False)
-    frontend = build_telegram(
-        token=token,
-        api_base=settings.telegram_api_base,
-        dialog=app.dialog,
-        files=app.files,
-        pacer=Pacer(
-            global_rate=settings.telegram_rate_global,
-            global_burst=settings.telegram_rate_global,
-            per_chat_burst=settings.telegram_rate_chat_burst,
-        ),
-        handoff=app.handoff,
-        staff_chat_id=settings.staff_chat_id,
-        staff_ids=settings.staff_id_set,
-    )
+    app, frontend = _with_telegram(settings, migrate=False)
     port = args.port if args.port is not None else settings.web_port
 
     async def main() -> None:
@@ -185,36 +186,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
     del args
     import asyncio
 
-    from aiogram import Bot
-    from aiogram.client.session.aiohttp import AiohttpSession
-    from aiogram.client.telegram import TelegramAPIServer
-
-    from bot.bootstrap import build_app, configure_logging
+    from bot.bootstrap import configure_logging
     from bot.settings import Settings
-    from bot.telegram.limits import bulk_pacer
-    from bot.telegram.notifier import TelegramNotifier
-    from bot.telegram.sender import Sender
-    from bot.telegram.setup import check_token
-    from bot.telegram.staff import TelegramStaffChannel
 
     settings = Settings()
     configure_logging(settings.log_level)
-    token = check_token(
-        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
-    )
-    app = build_app(settings, migrate=False)
+    app, frontend = _with_telegram(settings, migrate=False)
 
     async def main() -> None:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-        bot = Bot(token=token, session=session)
-        sender = Sender(bulk_pacer(settings.telegram_rate_global))
-        app.notifiers.register("telegram", TelegramNotifier(bot, sender))
-        if settings.staff_chat_id is not None:
-            app.handoff.staff = TelegramStaffChannel(bot, sender, settings.staff_chat_id)
+        _notify_through(app, frontend.bot, settings)
         try:
             await app.worker().run_forever()
         finally:
-            await session.close()
+            await frontend.bot.session.close()
 
     try:
         asyncio.run(main())

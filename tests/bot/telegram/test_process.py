@@ -62,3 +62,46 @@ async def test_killed_bot_process_continues_at_the_same_question(
         bot.kill()
         bot.wait(timeout=10)
         await server.stop()
+
+
+@pytest.mark.slow
+async def test_worker_process_sends_a_due_reminder_as_html(tmp_path: Path, db_url: str) -> None:
+    import asyncio
+
+    from tests.bot.conftest import Chat, ktp_answers_until_day, make_app
+
+    server = FakeTelegramServer()
+    await server.start()
+    app = make_app(tmp_path, db_url)
+    chat = Chat(app, "4002", channel="telegram")
+    ktp_answers_until_day(chat)
+    chat.tap("Senin, 7 Desember")
+    chat.tap("Saya setuju")
+    chat.tap("Kirim")
+    with app.db.engine.begin() as conn:  # the reminder (and the proof) are due now
+        conn.exec_driver_sql("UPDATE outbox_job SET run_at = created_at")
+    app.close()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+        "DATA_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": db_url,
+        "TELEGRAM_BOT_TOKEN": server.token,
+        "TELEGRAM_API_BASE": server.base_url,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        message = await server.wait_for_message(4002, "Pengingat perekaman", timeout=60)
+        reminder = next(c for c in server.calls_to("sendMessage") if "Pengingat" in str(c.params))
+        assert reminder.params.get("parse_mode") == "HTML"
+        assert "<b>" not in message.text, "tags are formatting, not shown as text"
+        await asyncio.to_thread(server.wait_for_call_sync, "sendDocument", 60)
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+        await server.stop()
