@@ -17,7 +17,7 @@ from bot.delivery import BOOKING_PROOF, DocumentService
 from bot.dialog import ChatKey
 from bot.office import Office
 from flows.definition import Form, QType
-from flows.protocol import Submit, SubmitFailed, Submitted
+from flows.protocol import Button, Submit, SubmitFailed, Submitted
 from flows.text import Lang, Text
 from flows.validators import format_date, mask_nik
 from storage.models import Submission, utcnow
@@ -50,7 +50,7 @@ class FormSubmitter:
         details: Text | None = None
         status = "received"
         if form.service is not None:
-            outcome = self._book(session, form, answers, chat)
+            outcome = self._book(session, form, answers, chat, lang)
             if isinstance(outcome, SubmitFailed):
                 return outcome
             reference, details = outcome
@@ -76,7 +76,7 @@ class FormSubmitter:
         return Submitted(reference=reference, details=details)
 
     def _book(
-        self, session: Session, form: Form, answers: dict[str, object], chat: ChatKey
+        self, session: Session, form: Form, answers: dict[str, object], chat: ChatKey, lang: Lang
     ) -> tuple[str, Text] | SubmitFailed:
         assert form.service is not None  # noqa: S101 - checked by the caller
         day_q = next(q for q in form.questions if q.type is QType.DAY)
@@ -95,20 +95,23 @@ class FormSubmitter:
         except AlreadyBooked as exc:
             old = exc.existing
             log.info("second booking refused for nik %s", mask_nik(nik))
-            return SubmitFailed(
-                Text(
-                    X.ALREADY_BOOKED.id.format(
-                        code=old.code,
-                        day=format_date(old.day, "id", weekday=True),
-                        queue=old.queue_number,
-                    ),
-                    X.ALREADY_BOOKED.en.format(
-                        code=old.code,
-                        day=format_date(old.day, "en", weekday=True),
-                        queue=old.queue_number,
-                    ),
-                )
+            reason = Text(
+                X.ALREADY_BOOKED.id.format(
+                    code=old.code,
+                    day=format_date(old.day, "id", weekday=True),
+                    queue=old.queue_number,
+                ),
+                X.ALREADY_BOOKED.en.format(
+                    code=old.code,
+                    day=format_date(old.day, "en", weekday=True),
+                    queue=old.queue_number,
+                ),
             )
+            actions: tuple[tuple[Button, ...], ...] = ()
+            if old.day != day and old.chat_ref == chat.ref:
+                label = X.MOVE_TO_DAY.get(lang).format(day=format_date(day, lang, weekday=True))
+                actions = ((Button(label, f"bk:mv:{old.code}:{day.isoformat()}"),),)
+            return SubmitFailed(reason, actions=actions)
         if self._followup is not None:
             self._followup.queue_reminder(session.connection(), booking)
         if self._documents is not None:

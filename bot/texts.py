@@ -293,3 +293,4 @@ ERASE_DONE: Final = T(
     "ingin memakai layanan lagi.",
     "Your data has been deleted. Thank you for using our service. Type /start to use it again.",
 )
+MOVE_TO_DAY: Final = T("🔁 Pindahkan pendaftaran ke {day}", "🔁 Move my booking to {day}")

@@ -1043,6 +1043,9 @@ class _Run:
             self.effects.append(Closed("submitted"))
             return
         prefix = self.h(event.reason) + "\n\n"
+        if event.actions:
+            self.say(self.h(event.reason), kind="error", buttons=event.actions)
+            prefix = ""
         if event.path is not None and event.path in self.layout():
             self.set(editing=True)
             self.goto(tuple(event.path), prefix=prefix)

@@ -118,6 +118,8 @@ class SubmitFailed:
 
     reason: Text
     path: tuple[str | int, ...] | None = None
+    actions: tuple[tuple[Button, ...], ...] = ()
+    """Buttons offered with the reason (handled outside the form, e.g. moving a booking)."""
 
 
 Event = (

@@ -132,6 +132,17 @@ class Outbox:
             )
             return dict(rows.tuples().all())
 
+    def failed(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Jobs given up on, newest first (shown to staff): kind, key, attempts, last error."""
+        with self._db.session() as session:
+            rows = session.connection().execute(
+                select(JOBS.c.kind, JOBS.c.key, JOBS.c.attempts, JOBS.c.last_error, JOBS.c.run_at)
+                .where(JOBS.c.status == "failed")
+                .order_by(JOBS.c.id.desc())
+                .limit(limit)
+            )
+            return [dict(r._mapping) for r in rows]
+
     def find(self, key: str) -> dict[str, Any] | None:
         """One job by key, as a plain mapping (for tests and staff views)."""
         with self._db.session() as session:

@@ -200,7 +200,7 @@ class StaffPages(StaffSite):
         today = self._today()
         booking = self._app.booking
 
-        def load() -> tuple[list[tuple[str, int, bool]], int, int]:
+        def load() -> tuple[list[tuple[str, int, bool]], int, int, list[dict[str, Any]]]:
             per_service = []
             for service in booking.policy.services:
                 avail = booking.day_availability(service, today)
@@ -209,9 +209,10 @@ class StaffPages(StaffSite):
                 per_service,
                 len(self._desk.pending_submissions()),
                 len(self._desk.open_tickets()),
+                self._app.outbox.failed(),
             )
 
-        per_service, pending, tickets = await asyncio.to_thread(load)
+        per_service, pending, tickets, failed = await asyncio.to_thread(load)
         return self._render(
             request,
             "staff_home.html",
@@ -222,6 +223,7 @@ class StaffPages(StaffSite):
             per_service=per_service,
             pending=pending,
             tickets=tickets,
+            failed=failed,
         )
 
     # -- bookings and check-in -------------------------------------------------------------------

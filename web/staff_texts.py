@@ -58,6 +58,14 @@ PAGE: Final[dict[str, Text]] = {
     "expected_today": T("Warga terdaftar hari ini", "Citizens booked for today"),
     "pending_reviews": T("Berkas menunggu pemeriksaan", "Submissions waiting for review"),
     "open_tickets": T("Permintaan bantuan terbuka", "Open hand-offs"),
+    "failed_jobs": T(
+        "Pengiriman yang gagal (sudah dicoba berulang kali)",
+        "Deliveries that failed (after repeated attempts)",
+    ),
+    "job_kind": T("Jenis", "Kind"),
+    "job_key": T("Kunci", "Key"),
+    "job_attempts": T("Percobaan", "Attempts"),
+    "job_error": T("Galat terakhir", "Last error"),
     "office_closed_today": T("Kantor tidak melayani hari ini", "The office is closed today"),
     # bookings
     "bookings_title": T("Antrean dan pemeriksaan di pintu", "Bookings and door check-in"),

@@ -252,3 +252,28 @@ def test_logs_never_show_a_full_nik(app: App, caplog: pytest.LogCaptureFixture) 
 
 def test_chat_key_ref() -> None:
     assert ChatKey("telegram", "42").ref == "telegram:42"
+
+
+def test_second_booking_offers_to_move_the_first(app: App) -> None:
+    from datetime import date
+
+    from flows.protocol import Tap
+
+    chat = Chat(app, "twice")
+    ktp_answers_until_day(chat)
+    chat.tap("Senin, 7 Desember")
+    chat.tap("Saya setuju")
+    chat.tap("Kirim")
+    ktp_answers_until_day(chat)
+    chat.tap("Rabu, 9 Desember")
+    chat.tap("Saya setuju")
+    text = chat.tap("Kirim")
+    assert "sudah terdaftar" in text
+    offer = next(r for r in chat.replies if r.kind == "error" and r.buttons)
+    [button] = offer.button_list()
+    assert "Pindahkan pendaftaran ke Rabu, 9 Desember 2026" in button.label
+    assert "Periksa kembali" in chat.text, "the summary is shown again, nothing typed is lost"
+    [moved] = app.dialog.handle(chat.key, Tap(button.data))
+    assert "Pendaftaran dipindah" in moved.text
+    [active] = [b for b in app.booking.bookings_for_chat(chat.key.ref) if b.is_active]
+    assert active.day == date(2026, 12, 9)

@@ -805,3 +805,17 @@ def test_staff_add_on_a_fresh_install(tmp_path: Path, monkeypatch: pytest.Monkey
     args = argparse.Namespace(username="rina", name="Rina Kusuma", admin=False)
     assert cmd_staff_add(args) == 0
     assert (tmp_path / "fresh" / "var" / "adminduk.sqlite3").exists()
+
+
+async def test_failed_deliveries_are_shown_on_the_home_page(app: App) -> None:
+    add_staff(app)
+    app.outbox.add("document.email", {"doc": 1}, key="email:BP/2026/TESTXX")
+    [job] = app.outbox.claim()
+    app.outbox.fail(job, error="MailError: SMTP mail.example:587: SMTPConnectError")
+    async with serve(app, Clock(MONDAY)) as base, client() as http:
+        await sign_in(http, base, "sari")
+        status, html = await page(http, f"{base}/staff/")
+        assert status == 200
+        assert "Pengiriman yang gagal" in html
+        assert "email:BP/2026/TESTXX" in html
+        assert "SMTPConnectError" in html
