@@ -14,6 +14,7 @@ away what was typed in the first.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -464,14 +465,17 @@ class _Turn:
             form = self.svc._catalogue.get(sub.form_id)
             title = form.title.get(t) if form is not None else sub.form_id
             status = X.STATUS_NAMES.get(sub.status)
-            lines.append(
-                X.STATUS_LINE.get(t).format(
-                    reference=sub.reference,
-                    title=title,
-                    date=sub.created_at.date().isoformat(),
-                    status=status.get(t) if status is not None else sub.status,
-                )
+            line = X.STATUS_LINE.get(t).format(
+                reference=sub.reference,
+                title=title,
+                date=sub.created_at.date().isoformat(),
+                status=status.get(t) if status is not None else sub.status,
             )
+            if sub.status == "rejected":
+                reason = self.rejection_reason(sub.reference)
+                if reason:
+                    line += " — " + X.STATUS_REASON.get(t).format(reason=html.escape(reason))
+            lines.append(line)
         if self.active is not None and (form := self.form()) is not None:
             lines.append(X.STATUS_IN_PROGRESS.get(t).format(title=form.title.get(t)))
         if not lines:
@@ -530,6 +534,17 @@ class _Turn:
             self.step(Resume(notice=notice))
         else:
             self.replies.append(Reply(X.HANDOFF_ENDED_MENU.get(self.lang)))
+
+    def rejection_reason(self, reference: str) -> str | None:
+        """Why staff rejected a submission (the latest decision), if they said."""
+        from storage.staff_models import SubmissionReview
+
+        row = self.session.exec(
+            select(SubmissionReview)
+            .where(col(SubmissionReview.reference) == reference)
+            .order_by(col(SubmissionReview.id).desc())
+        ).first()
+        return row.reason if row is not None else None
 
     # --- the engine ---------------------------------------------------------------------------
 

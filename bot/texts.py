@@ -57,6 +57,7 @@ STATUS_NAMES: Final = {
     "rejected": T("ditolak", "rejected"),
     "booked": T("terdaftar", "booked"),
     "cancelled": T("dibatalkan", "cancelled"),
+    "erased": T("dihapus atas permintaan Anda", "erased at your request"),
 }
 STATUS_IN_PROGRESS: Final = T(
     "Formulir yang sedang Anda isi: {title}. Ketik /mulai lalu Lanjutkan.",
@@ -294,3 +295,4 @@ ERASE_DONE: Final = T(
     "Your data has been deleted. Thank you for using our service. Type /start to use it again.",
 )
 MOVE_TO_DAY: Final = T("🔁 Pindahkan pendaftaran ke {day}", "🔁 Move my booking to {day}")
+STATUS_REASON: Final = T("alasan: {reason}", "reason: {reason}")

@@ -519,21 +519,30 @@ class StaffPages(StaffSite):
         reference = request.match_info["reference"]
         ip = self._ip(request)
 
-        def load() -> SubmissionInfo | None:
+        def load() -> tuple[SubmissionInfo | None, bool]:
+            started = False
             with self._db.session():
                 sub = self._desk.submission(reference)
                 if sub is None:
-                    return None
+                    return None, False
                 if sub.status == "received" and self._desk.set_status(
                     reference, "in_review", at=self._now(), only_from=("received",)
                 ):
                     sub = replace(sub, status="in_review")
+                    started = True
                 self._write_audit(ip, signed.staff, "view", "submission", reference)
-            return sub
+            return sub, started
 
-        sub = await asyncio.to_thread(load)
+        sub, started = await asyncio.to_thread(load)
         if sub is None:
             return self._error(request, signed, 404, self._text(request, "not_found"))
+        if started:
+            citizen_lang = parse_lang(sub.lang)
+            title = html.escape(self._form_title(sub.form_id, citizen_lang))
+            notice = (
+                TO_CITIZEN["in_review"].get(citizen_lang).format(reference=reference, form=title)
+            )
+            await self._tell(sub.chat_ref, Reply(notice), "in-review notice")
         summary = sub.answers.get("_summary")
         rows = (
             [(str(row[0]), str(row[1])) for row in summary if len(row) >= 2]

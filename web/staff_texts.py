@@ -253,6 +253,12 @@ TO_CITIZEN: Final[dict[str, Text]] = {
         "limit, so we cannot serve you today (booking {code}). Get well soon. No day has places "
         "right now; type /status tomorrow to move your booking.",
     ),
+    "in_review": T(
+        "🔎 Permohonan {reference} ({form}) sedang diperiksa petugas. Anda akan diberi kabar "
+        "di sini.",
+        "🔎 Your request {reference} ({form}) is being reviewed by our staff. You will be told "
+        "here.",
+    ),
     "approved": T(
         "✅ Permohonan {reference} ({form}) disetujui. Dokumen Anda sedang diterbitkan dan akan "
         "dikirim lewat chat ini bersama PIN untuk mencetaknya.",

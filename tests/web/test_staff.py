@@ -552,7 +552,8 @@ async def test_review_and_approve_issues_the_document(app: App) -> None:
         jobs = s.exec(select(OutboxJob).where(OutboxJob.kind == "document.issue")).all()
         payloads = [j.payload for j in jobs]
     assert [p for p in payloads if p["reference"] == reference and p["kind"] == "application"]
-    [(ref, told)] = recorder.sent
+    [(_, in_review), (ref, told)] = recorder.sent
+    assert "sedang diperiksa petugas" in in_review.text
     assert ref == "test:g-1"
     assert reference in told.text
     assert "disetujui" in told.text
@@ -592,10 +593,17 @@ async def test_reject_with_a_reason(app: App) -> None:
             reason,
             "sari",
         )
-    [(ref, told)] = recorder.sent
-    assert ref == "test:g-2"
+    [(ref_review, in_review), (ref, told)] = recorder.sent
+    assert ref_review == ref == "test:g-2"
+    assert f"Permohonan {reference}" in in_review.text
+    assert "sedang diperiksa petugas" in in_review.text
     assert "Foto surat kehilangan &lt;tidak terbaca&gt;" in told.text
     assert ("reject", "submission", reference, None) in audit_rows(app)
+    from bot.dialog import ChatKey, StatusCmd
+
+    [status] = app.dialog.handle(ChatKey("test", "g-2"), StatusCmd())
+    assert f"{reference}" in status.text
+    assert "ditolak — alasan: Foto surat kehilangan &lt;tidak terbaca&gt;" in status.text
 
 
 async def test_a_failed_notice_is_reported_not_fatal(app: App) -> None:
