@@ -82,7 +82,7 @@ def _response_types() -> tuple[Any, ...]:
         m.SetWebhook,
         m.CreateForumTopic,
     )
-    return tuple(Response[method.__returning__] for method in methods)
+    return tuple(Response[method.__returning__] for method in methods)  # type: ignore[name-defined]
 
 
 def build_telegram(
