@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from aiohttp import web
@@ -608,67 +608,43 @@ class StaffPages(StaffSite):
         """POST ``.../approve``: approved, the document is queued for issuing (status
         ``issued``) in the same unit of work, and the citizen is told."""
         del form
-        lang = request_lang(request)
-        reference = request.match_info["reference"]
-        back = self._url(lang, f"/staff/reviews/{reference}")
-        ip = self._ip(request)
 
-        def decide() -> tuple[SubmissionInfo | None, bool]:
-            with self._db.session():
-                sub = self._desk.submission(reference)
-                if sub is None:
-                    return None, False
-                now = self._now()
-                if not self._desk.set_status(reference, "approved", at=now, only_from=REVIEWABLE):
-                    return sub, False
-                self._desk.record_decision(
-                    reference,
-                    decision="approved",
-                    reason=None,
-                    staff_username=signed.staff.username,
-                    at=now,
-                )
-                kind = self._app.documents.queue_for_reference(reference)
-                self._desk.set_status(reference, "issued", at=now, only_from=("approved",))
-                self._write_audit(
-                    ip, signed.staff, "approve", "submission", reference, detail=f"{kind} queued"
-                )
-            return sub, True
+        def issue(reference: str, now: datetime) -> str:
+            kind = self._app.documents.queue_for_reference(reference)
+            self._desk.set_status(reference, "issued", at=now, only_from=("approved",))
+            return f"{kind} queued"
 
-        sub, decided = await asyncio.to_thread(decide)
-        if sub is None:
-            return self._error(request, signed, 404, self._text(request, "not_found"))
-        if not decided:
-            text = self._text(request, "decided", status=self._status_text(sub.status, lang))
-            return await self._done(request, signed, back, text, ok=False)
-        log.info("submission %s approved by %s", reference, signed.staff.username)
-        citizen_lang = parse_lang(sub.lang)
-        message = (
-            TO_CITIZEN["approved"]
-            .get(citizen_lang)
-            .format(
-                reference=reference, form=html.escape(self._form_title(sub.form_id, citizen_lang))
-            )
-        )
-        sent = await self._tell(sub.chat_ref, Reply(message), "approval notice")
-        text = self._text(request, "approved_flash", reference=reference)
-        if not sent:
-            text += self._text(request, "citizen_unreached")
-        return await self._done(request, signed, self._url(lang, "/staff/reviews"), text, ok=sent)
+        return await self._decide(request, signed, "approved", reason=None, then=issue)
 
     async def reject(
         self, request: web.Request, signed: SignedIn, form: MultiDictProxy[Any]
     ) -> web.StreamResponse:
         """POST ``.../reject``: rejected with a reason, which is kept and sent to the citizen."""
-        lang = request_lang(request)
-        reference = request.match_info["reference"]
-        back = self._url(lang, f"/staff/reviews/{reference}")
         reason = " ".join(str(form.get("reason") or "").split())
         if not 3 <= len(reason) <= 500:
+            lang = request_lang(request)
+            back = self._url(lang, f"/staff/reviews/{request.match_info['reference']}")
             return await self._done(
                 request, signed, back, self._text(request, "reason_needed"), ok=False
             )
+        return await self._decide(request, signed, "rejected", reason=reason, then=None)
+
+    async def _decide(
+        self,
+        request: web.Request,
+        signed: SignedIn,
+        decision: str,
+        *,
+        reason: str | None,
+        then: Callable[[str, datetime], str] | None,
+    ) -> web.StreamResponse:
+        """Record staff's decision on a reviewable submission (with ``then`` in the same unit
+        of work), audit it, and tell the citizen."""
+        lang = request_lang(request)
+        reference = request.match_info["reference"]
+        back = self._url(lang, f"/staff/reviews/{reference}")
         ip = self._ip(request)
+        action = "approve" if decision == "approved" else "reject"
 
         def decide() -> tuple[SubmissionInfo | None, bool]:
             with self._db.session():
@@ -676,16 +652,17 @@ class StaffPages(StaffSite):
                 if sub is None:
                     return None, False
                 now = self._now()
-                if not self._desk.set_status(reference, "rejected", at=now, only_from=REVIEWABLE):
+                if not self._desk.set_status(reference, decision, at=now, only_from=REVIEWABLE):
                     return sub, False
                 self._desk.record_decision(
                     reference,
-                    decision="rejected",
+                    decision=decision,
                     reason=reason,
                     staff_username=signed.staff.username,
                     at=now,
                 )
-                self._write_audit(ip, signed.staff, "reject", "submission", reference)
+                detail = then(reference, now) if then is not None else None
+                self._write_audit(ip, signed.staff, action, "submission", reference, detail=detail)
             return sub, True
 
         sub, decided = await asyncio.to_thread(decide)
@@ -694,19 +671,19 @@ class StaffPages(StaffSite):
         if not decided:
             text = self._text(request, "decided", status=self._status_text(sub.status, lang))
             return await self._done(request, signed, back, text, ok=False)
-        log.info("submission %s rejected by %s", reference, signed.staff.username)
+        log.info("submission %s %s by %s", reference, decision, signed.staff.username)
         citizen_lang = parse_lang(sub.lang)
         message = (
-            TO_CITIZEN["rejected"]
+            TO_CITIZEN[decision]
             .get(citizen_lang)
             .format(
                 reference=reference,
                 form=html.escape(self._form_title(sub.form_id, citizen_lang)),
-                reason=html.escape(reason),
+                reason=html.escape(reason or ""),
             )
         )
-        sent = await self._tell(sub.chat_ref, Reply(message), "rejection notice")
-        text = self._text(request, "rejected_flash", reference=reference)
+        sent = await self._tell(sub.chat_ref, Reply(message), f"{decision} notice")
+        text = self._text(request, f"{decision}_flash", reference=reference)
         if not sent:
             text += self._text(request, "citizen_unreached")
         return await self._done(request, signed, self._url(lang, "/staff/reviews"), text, ok=sent)
