@@ -76,7 +76,7 @@ def engine_rate(seconds: float = 2.0) -> float:
                 if isinstance(eff, LoadChoices):
                     feed = ChoicesLoaded(eff.path, kel if eff.path == ("kelurahan",) else days)
                 elif isinstance(eff, Submit):
-                    feed = Submitted("KTP-XXXXXX")
+                    feed = Submitted("KTP-7K4M9Q")
                 else:
                     continue
                 out = engine.step(form, state, feed, today=today)

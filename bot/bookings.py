@@ -166,10 +166,7 @@ class BookingFollowUp:
         for day in self._booking.availability(booking.service):
             if day.left <= 0 or day.closed or day.day == booking.day:
                 continue
-            shown = Text(
-                _day(day.day, "id").rsplit(" ", 1)[0], _day(day.day, "en").rsplit(" ", 1)[0]
-            )
-            label = day_label(shown, day.left).get(lang)
+            label = day_label(day.day, day.left).get(lang)
             rows.append((Button(label, f"{PREFIX}{action}:{booking.code}:{day.day.isoformat()}"),))
             if len(rows) >= MAX_DAY_BUTTONS:
                 break

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 from booking.service import BookingService
 from bot.dialog import ChatKey
@@ -12,8 +12,6 @@ from flows.definition import Form
 from flows.protocol import ChoicesLoaded, DynamicChoice, LoadChoices
 from flows.text import Lang, Text
 from flows.validators import format_date
-
-Clock = type[datetime] | None
 
 
 class KelurahanSource:
@@ -32,11 +30,11 @@ class KelurahanSource:
         return ChoicesLoaded(request.path, self._choices)
 
 
-def day_label(day_text: Text, left: int) -> Text:
-    """``Senin, 7 Desember — sisa 12`` in both languages."""
+def day_label(day: date, left: int) -> Text:
+    """``Senin, 7 Desember — sisa 12`` in both languages (the year is left out)."""
     return Text(
-        DAY_LABEL.id.format(day=day_text.id, left=left),
-        DAY_LABEL.en.format(day=day_text.en, left=left),
+        DAY_LABEL.id.format(day=_without_year(format_date(day, "id", weekday=True)), left=left),
+        DAY_LABEL.en.format(day=_without_year(format_date(day, "en", weekday=True)), left=left),
     )
 
 
@@ -56,14 +54,10 @@ class BookableDaysSource:
             return ChoicesLoaded(request.path, ())
         options = []
         for day in self._booking.availability(form.service):
-            shown = Text(
-                _without_year(format_date(day.day, "id", weekday=True)),
-                _without_year(format_date(day.day, "en", weekday=True)),
-            )
             options.append(
                 DynamicChoice(
                     value=day.day.isoformat(),
-                    label=day_label(shown, day.left),
+                    label=day_label(day.day, day.left),
                     enabled=day.left > 0 and not day.closed,
                 )
             )

@@ -181,32 +181,20 @@ class Submitter(Protocol):
         ...
 
 
-class HelpDesk(Protocol):
-    """Receives the engine's offers of a person (the hand-off, when staff are configured)."""
-
-    def __call__(self, session: Session, offer: OfferHelp, *, chat: ChatKey, form: Form) -> None:
-        """Note that the citizen may need help."""
-        ...
-
-
-class BookingActions(Protocol):
+class ChatActions(Protocol):
     """Buttons about things already done (bookings ``bk:``, documents ``doc:``) and their lines
     in ``/status``."""
 
     def tap(self, conn: Connection, chat_ref: str, data: str, lang: Lang) -> list[Reply]:
-        """A ``bk:`` button pressed."""
+        """A button of this kind pressed (``bk:``, ``doc:``)."""
         ...
 
     def status(self, chat_ref: str, lang: Lang) -> tuple[list[str], tuple[tuple[Button, ...], ...]]:
-        """The chat's bookings as ``/status`` lines, and buttons to act on them."""
+        """The chat's bookings or documents as ``/status`` lines, and buttons to act on them."""
         ...
 
 
 Today = Callable[[], date]
-
-
-class DialogError(Exception):
-    """Root of the dialog layer's own errors."""
 
 
 class DialogService:
@@ -223,10 +211,9 @@ class DialogService:
         office_name: Text,
         office_phone: str,
         office_hours: str,
-        help_desk: HelpDesk | None = None,
         now: Callable[[], datetime] | None = None,
-        bookings: BookingActions | None = None,
-        documents: BookingActions | None = None,
+        bookings: ChatActions | None = None,
+        documents: ChatActions | None = None,
         handoff: HandoffService | None = None,
         erasure: Erasure | None = None,
     ) -> None:
@@ -238,7 +225,6 @@ class DialogService:
         self._office_name = office_name
         self._office_phone = office_phone
         self._office_hours = office_hours
-        self._help_desk = help_desk
         self._bookings = bookings
         self._documents = documents
         self._handoff = handoff
@@ -598,8 +584,6 @@ class _Turn:
                 self.session, effect, form=form, chat=self.chat, lang=self.lang
             )
         if isinstance(effect, OfferHelp):
-            if self.svc._help_desk is not None:
-                self.svc._help_desk(self.session, effect, chat=self.chat, form=form)
             if self.svc._handoff is not None:
                 button = self.svc._handoff.offer_button(self.lang)
                 self.replies.append(Reply(X.OFFER_HELP.get(self.lang), ((button,),)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
@@ -210,13 +211,13 @@ class HandoffService:
         ctx = ticket["context"]
         title = f"#{ticket['id']} {ctx.get('form') or 'Bantuan'}"[:120]
         lines = [
-            f"<b>Tiket #{ticket['id']}</b> — {_esc(ctx.get('form') or '-')}",
-            f"Pertanyaan sekarang: {_esc(ctx.get('question') or '-')}",
+            f"<b>Tiket #{ticket['id']}</b> — {escape(ctx.get('form') or '-')}",
+            f"Pertanyaan sekarang: {escape(ctx.get('question') or '-')}",
             "Alasan: "
             + ("gagal menjawab 3 kali" if ticket["reason"] == "failures" else "minta bantuan"),
             "",
         ]
-        lines += [f"• {_esc(label)}: {_esc(value)}" for label, value in ctx.get("answers", [])]
+        lines += [f"• {escape(label)}: {escape(value)}" for label, value in ctx.get("answers", [])]
         lines += ["", "Balas di topik ini; warga menerima pesan Anda. /selesai untuk menutup."]
         topic_id = await self.staff.open_topic(title, "\n".join(lines), int(ticket["id"]))
         with self._db.session() as session:
@@ -237,7 +238,7 @@ class HandoffService:
                 .execute(select(MESSAGES.c.text).where(MESSAGES.c.id == int(payload["message"])))
                 .scalar_one()
             )
-        await self.staff.post(int(ticket["topic_id"]), f"👤 Warga: {_esc(text)}")
+        await self.staff.post(int(ticket["topic_id"]), f"👤 Warga: {escape(text)}")
 
     def _ticket(self, ticket_id: int) -> dict[str, Any]:
         with self._db.session() as session:
@@ -278,13 +279,11 @@ class HandoffService:
                     created_at=utcnow(),
                 )
             )
-        await self._notifier.notify(ticket["chat_ref"], Reply(f"👩‍💼 <b>Petugas:</b> {_esc(text)}"))
+        await self._notifier.notify(
+            ticket["chat_ref"], Reply(f"👩‍💼 <b>Petugas:</b> {escape(text)}")
+        )
 
     def close_by_staff(self, ticket: dict[str, Any], staff_name: str) -> None:
         """Close a ticket from the staff side (the dialog then resumes the citizen's form)."""
         with self._db.session() as session:
             self.close(session.connection(), int(ticket["id"]), by=f"staff:{staff_name}")
-
-
-def _esc(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
