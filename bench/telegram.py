@@ -28,7 +28,8 @@ Usage: ``python -m bench telegram`` (PostgreSQL from ``BENCH_POSTGRES_URL``, def
 test server; skipped with a note when it does not answer). ``BENCH_TELEGRAM_RUNS``,
 ``BENCH_TELEGRAM_WINDOW`` and ``BENCH_TELEGRAM_CHATS`` change the defaults;
 ``BENCH_TELEGRAM_PROFILE=<dir>`` (with py-spy on PATH or at ``BENCH_PYSPY``) also samples the
-bot over each window into ``<dir>/<bot>-<database>-run<n>.txt`` (collapsed stacks).
+bot over each window into ``<dir>/<bot>-<database>-run<n>.txt`` (collapsed stacks; with
+``BENCH_TELEGRAM_PROFILE_GIL=1`` only the thread holding the GIL).
 """
 
 from __future__ import annotations
@@ -383,7 +384,9 @@ async def _measure(
 
 def _profile(kind: str, db_url: str, run: int, pid: int) -> subprocess.Popen[bytes] | None:
     """With ``BENCH_TELEGRAM_PROFILE=<dir>``: py-spy samples the bot over the window (raw
-    collapsed stacks, all threads, idle ones included, so waits show as well as work)."""
+    collapsed stacks, all threads, idle ones included, so waits show as well as work; with
+    ``BENCH_TELEGRAM_PROFILE_GIL=1`` only the thread holding the GIL, which shows the CPU work
+    that competes for it)."""
     out = os.environ.get("BENCH_TELEGRAM_PROFILE")
     spy = shutil.which("py-spy") or os.environ.get("BENCH_PYSPY")
     if not out or not spy:
@@ -391,7 +394,8 @@ def _profile(kind: str, db_url: str, run: int, pid: int) -> subprocess.Popen[byt
     db = "none" if not db_url else db_url.split(":", 1)[0]
     target = Path(out) / f"{kind}-{db}-run{run}.txt"
     args = [spy, "record", "-p", str(pid), "-d", str(int(WINDOW)), "-r", "100", "-f", "raw"]
-    args += ["--threads", "--idle", "-o", str(target)]
+    only_gil = os.environ.get("BENCH_TELEGRAM_PROFILE_GIL") == "1"
+    args += ["--threads", "--gil" if only_gil else "--idle", "-o", str(target)]
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
 
 

@@ -122,6 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         finally:
             worker.cancel()
             await runner.cleanup()
+            frontend.gateway.close()
 
     try:
         asyncio.run(main())
@@ -173,6 +174,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         finally:
             await runner.cleanup()
             await frontend.bot.session.close()
+            frontend.gateway.close()
 
     try:
         asyncio.run(main())

@@ -232,6 +232,13 @@ class DialogService:
         self._now = now
         self._rows = ConversationStore(db.dialect)
 
+    @property
+    def parallelism(self) -> int:
+        """How many updates are worth applying at once in one process: one on SQLite (every
+        unit of work takes the file's single write lock, so more threads only wait and compete
+        for the GIL), more on PostgreSQL (row locks; threads overlap their round trips)."""
+        return 1 if self._db.is_sqlite else 8
+
     # --- entry point ----------------------------------------------------------------------
 
     def handle(

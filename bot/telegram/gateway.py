@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Final
+from typing import Any, Final, TypeVar
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 
 from bot.dialog import ChatKey, DialogService, Incoming
+from bot.telegram.methods import Sent, drop_keyboard, edit_reply_text, send_reply
 from bot.telegram.render import PAGE_PREFIX, keyboard, reply_seq, seq_of
 from bot.telegram.sender import Sender
 from flows.protocol import FileIn, Reply, Resume
@@ -23,6 +25,8 @@ from storage.errors import StorageError
 from storage.files import FileStore
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CHANNEL: Final = "telegram"
 MAX_DOWNLOAD_BYTES: Final = 15 * 1024 * 1024
@@ -43,6 +47,20 @@ class Gateway:
         self._files = files
         self._sender = sender
         self._locks: dict[int, _ChatLock] = {}
+        # The dialog service is synchronous (it holds a database transaction): it runs on threads
+        # of its own, as many as are worth running at once (see DialogService.parallelism).
+        self._threads = ThreadPoolExecutor(
+            max_workers=dialog.parallelism, thread_name_prefix="dialog"
+        )
+
+    async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run blocking work of the dialog side (database, files) off the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        """Stop the dialog threads (after the dispatcher has stopped)."""
+        self._threads.shutdown(wait=True)
 
     @asynccontextmanager
     async def serialised(self, chat_id: int) -> AsyncIterator[None]:
@@ -73,7 +91,7 @@ class Gateway:
         anything else gets the citizen an apology and the current question again."""
         chat = ChatKey(CHANNEL, str(chat_id))
         try:
-            replies = await asyncio.to_thread(
+            replies = await self.run(
                 self._dialog.handle, chat, incoming, update_id=update_id, lang_hint=lang_hint
             )
         except StorageError:
@@ -82,7 +100,7 @@ class Gateway:
             log.exception("update %s of a telegram chat failed", update_id)
             replies = [self._dialog.apology(parse_lang(lang_hint))]
             try:
-                replies += await asyncio.to_thread(self._dialog.handle, chat, Resume())
+                replies += await self.run(self._dialog.handle, chat, Resume())
             except Exception:  # the apology alone then; the log has the first error
                 log.exception("showing the current question after an error failed")
         await self.send(bot, chat_id, replies, callback=callback, lang=parse_lang(lang_hint))
@@ -105,7 +123,8 @@ class Gateway:
                 # Same question shown again (an option ticked): edit it where it is.
                 await self._sender.call(
                     chat_id,
-                    lambda: bot.edit_message_text(
+                    lambda: edit_reply_text(
+                        bot,
                         chat_id=chat_id,
                         message_id=tapped.message_id,
                         text=first.text,
@@ -117,9 +136,7 @@ class Gateway:
             else:
                 await self._sender.call(
                     chat_id,
-                    lambda: bot.edit_message_reply_markup(
-                        chat_id=chat_id, message_id=tapped.message_id, reply_markup=None
-                    ),
+                    lambda: drop_keyboard(bot, chat_id=chat_id, message_id=tapped.message_id),
                     what="editMessageReplyMarkup",
                     paced=False,
                 )
@@ -139,9 +156,9 @@ class Gateway:
         )
 
     @staticmethod
-    async def _send_one(bot: Bot, chat_id: int, reply: Reply, lang: Lang) -> Message:
-        return await bot.send_message(
-            chat_id=chat_id, text=reply.text, reply_markup=keyboard(reply, lang=lang)
+    async def _send_one(bot: Bot, chat_id: int, reply: Reply, lang: Lang) -> Sent:
+        return await send_reply(
+            bot, chat_id=chat_id, text=reply.text, reply_markup=keyboard(reply, lang=lang)
         )
 
     async def page(self, bot: Bot, callback: CallbackQuery, *, lang_hint: str | None) -> None:
@@ -153,14 +170,15 @@ class Gateway:
         _seq, _, page = rest.partition(":")
         chat = ChatKey(CHANNEL, str(message.chat.id))
         # The current question again (with fresh options), shown at the asked page in place.
-        replies = await asyncio.to_thread(self._dialog.handle, chat, Resume(), lang_hint=lang_hint)
+        replies = await self.run(self._dialog.handle, chat, Resume(), lang_hint=lang_hint)
         question = next((r for r in reversed(replies) if r.buttons), None)
         if question is None:
             return
         lang = parse_lang(lang_hint)
         await self._sender.call(
             message.chat.id,
-            lambda: bot.edit_message_text(
+            lambda: edit_reply_text(
+                bot,
                 chat_id=message.chat.id,
                 message_id=message.message_id,
                 text=question.text,
@@ -177,5 +195,5 @@ class Gateway:
         if buffer is None:  # pragma: no cover - aiogram returns the buffer when none is given
             raise StorageError("download returned nothing")
         data = buffer.read()
-        stored = await asyncio.to_thread(self._files.put, data)
+        stored = await self.run(self._files.put, data)
         return FileIn(ref=stored.ref, mime=stored.mime, size=stored.size, name=name)

@@ -6,6 +6,7 @@ from aiogram import Bot
 from aiogram.types import BufferedInputFile
 
 from bot.notify import NotifyError
+from bot.telegram.methods import send_reply
 from bot.telegram.render import keyboard
 from bot.telegram.sender import Sender
 from flows.protocol import Reply
@@ -23,8 +24,8 @@ class TelegramNotifier:
         chat_id = int(chat_ref.split(":", 1)[1])
         sent = await self._sender.call(
             chat_id,
-            lambda: self._bot.send_message(
-                chat_id=chat_id, text=reply.text, reply_markup=keyboard(reply, lang="id")
+            lambda: send_reply(
+                self._bot, chat_id=chat_id, text=reply.text, reply_markup=keyboard(reply, lang="id")
             ),
             what="notice",
         )

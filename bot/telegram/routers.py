@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from bot import texts as X
 from bot.dialog import parse_text
+from bot.telegram.filters import OnLoop
 from bot.telegram.gateway import Gateway
 from bot.telegram.render import PAGE_PREFIX
 from flows.protocol import ContactIn, OtherIn, Tap
@@ -64,11 +65,11 @@ def build_routers(gateway: Gateway) -> list[Router]:
     messages = Router(name="messages")
     edits = Router(name="edits")
     # Citizens talk to the bot in private chats; groups (the staff group) have their own router.
-    messages.message.filter(F.chat.type == "private")
-    edits.edited_message.filter(F.chat.type == "private")
-    buttons.callback_query.filter(F.message.chat.type == "private")
+    messages.message.filter(OnLoop(F.chat.type == "private"))
+    edits.edited_message.filter(OnLoop(F.chat.type == "private"))
+    buttons.callback_query.filter(OnLoop(F.message.chat.type == "private"))
 
-    @buttons.callback_query(F.data.startswith(PAGE_PREFIX))
+    @buttons.callback_query(OnLoop(F.data.startswith(PAGE_PREFIX)))
     async def on_page(query: CallbackQuery, bot: Bot) -> None:
         await query.answer()
         await gateway.page(bot, query, lang_hint=_lang(query))
@@ -88,7 +89,7 @@ def build_routers(gateway: Gateway) -> list[Router]:
             callback=query,
         )
 
-    @messages.message(F.text)
+    @messages.message(OnLoop(F.text))
     async def on_text(message: Message, bot: Bot, **data: Any) -> None:
         await gateway.apply(
             bot,
@@ -98,7 +99,7 @@ def build_routers(gateway: Gateway) -> list[Router]:
             lang_hint=_lang(message),
         )
 
-    @messages.message(F.photo)
+    @messages.message(OnLoop(F.photo))
     async def on_photo(message: Message, bot: Bot, **data: Any) -> None:
         photo = max(message.photo or [], key=lambda p: p.width * p.height)
         upload = await gateway.download(
@@ -106,7 +107,7 @@ def build_routers(gateway: Gateway) -> list[Router]:
         )
         await _apply_file(gateway, bot, message, upload, data)
 
-    @messages.message(F.document)
+    @messages.message(OnLoop(F.document))
     async def on_document(message: Message, bot: Bot, **data: Any) -> None:
         doc = message.document
         assert doc is not None  # noqa: S101 - the filter guarantees it
@@ -115,7 +116,7 @@ def build_routers(gateway: Gateway) -> list[Router]:
         )
         await _apply_file(gateway, bot, message, upload, data)
 
-    @messages.message(F.contact)
+    @messages.message(OnLoop(F.contact))
     async def on_contact(message: Message, bot: Bot, **data: Any) -> None:
         contact = message.contact
         assert contact is not None  # noqa: S101 - the filter guarantees it

@@ -21,6 +21,7 @@ from bot.dialog import DialogService
 from bot.handoff import HandoffService
 from bot.telegram.gateway import Gateway
 from bot.telegram.limits import Pacer
+from bot.telegram.methods import LIGHT_METHODS
 from bot.telegram.routers import ChatOrder, build_routers
 from bot.telegram.sender import Sender
 from bot.telegram.staff import build_staff_router
@@ -68,7 +69,7 @@ def _response_types() -> tuple[Any, ...]:
     """aiogram builds ``Response[<return type>]`` on every call; pydantic caches generic classes
     weakly, so after a garbage collection each one is built again (12-19 ms of event-loop time,
     measured with py-spy in bench/telegram.py). Holding them keeps the cache warm."""
-    methods = (
+    methods: tuple[Any, ...] = (
         m.SendMessage,
         m.EditMessageText,
         m.EditMessageReplyMarkup,
@@ -82,6 +83,7 @@ def _response_types() -> tuple[Any, ...]:
         m.SetWebhook,
         m.CreateForumTopic,
     )
+    methods += LIGHT_METHODS
     return tuple(Response[method.__returning__] for method in methods)  # type: ignore[name-defined]
 
 
@@ -105,7 +107,8 @@ def build_telegram(
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
     gateway = Gateway(dialog=dialog, files=files, sender=Sender(pacer or Pacer()))
-    dispatcher = Dispatcher()
+    # The conversation state lives in the database (the dialog service), not in aiogram's FSM.
+    dispatcher = Dispatcher(disable_fsm=True)
     dispatcher.update.outer_middleware(ChatOrder(gateway))
     if handoff is not None and staff_chat_id is not None:
         dispatcher.include_router(

@@ -3,7 +3,6 @@ when ``STAFF_IDS`` is set, only from those people) act on tickets; anyone else g
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -12,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.dialog import ChatKey, DialogService, HandoffEnded
 from bot.handoff import HandoffService
+from bot.telegram.filters import OnLoop
 from bot.telegram.gateway import Gateway
 from bot.telegram.sender import Sender
 
@@ -71,16 +71,16 @@ def build_staff_router(
 ) -> Router:
     """Handlers for the staff group only."""
     router = Router(name="staff")
-    router.message.filter(F.chat.id == staff_chat_id)
-    router.callback_query.filter(F.message.chat.id == staff_chat_id)
+    router.message.filter(OnLoop(F.chat.id == staff_chat_id))
+    router.callback_query.filter(OnLoop(F.message.chat.id == staff_chat_id))
 
     def allowed(user_id: int | None) -> bool:
         return user_id is not None and (not staff_ids or user_id in staff_ids)
 
     async def close(bot: Bot, ticket: dict[str, Any], staff_name: str) -> None:
-        await asyncio.to_thread(handoff.close_by_staff, ticket, staff_name)
+        await gateway.run(handoff.close_by_staff, ticket, staff_name)
         channel, _, chat_id = str(ticket["chat_ref"]).partition(":")
-        replies = await asyncio.to_thread(dialog.handle, ChatKey(channel, chat_id), HandoffEnded())
+        replies = await gateway.run(dialog.handle, ChatKey(channel, chat_id), HandoffEnded())
         if channel == "telegram":
             await gateway.send(bot, int(chat_id), replies)
         if ticket.get("topic_id"):
@@ -91,12 +91,12 @@ def build_staff_router(
                 thread=int(ticket["topic_id"]),
             )
 
-    @router.message(F.message_thread_id)
+    @router.message(OnLoop(F.message_thread_id))
     async def in_topic(message: Message, bot: Bot) -> None:
         user = message.from_user
         if user is None or user.is_bot or not allowed(user.id):
             return
-        ticket = await asyncio.to_thread(handoff.ticket_of_topic, message.message_thread_id or 0)
+        ticket = await gateway.run(handoff.ticket_of_topic, message.message_thread_id or 0)
         if ticket is None:
             return
         text = (message.text or message.caption or "").strip()
@@ -107,14 +107,14 @@ def build_staff_router(
             return
         await handoff.from_staff(ticket, text, user.full_name)
 
-    @router.callback_query(F.data.startswith("hand:staffclose:"))
+    @router.callback_query(OnLoop(F.data.startswith("hand:staffclose:")))
     async def close_button(query: CallbackQuery, bot: Bot) -> None:
         await query.answer()
         if not allowed(query.from_user.id):
             return
         message = query.message
         topic = message.message_thread_id if isinstance(message, Message) else None
-        ticket = await asyncio.to_thread(handoff.ticket_of_topic, topic or 0)
+        ticket = await gateway.run(handoff.ticket_of_topic, topic or 0)
         if ticket is not None:
             await close(bot, ticket, query.from_user.full_name)
 
