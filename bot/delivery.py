@@ -52,7 +52,9 @@ ISSUE_KIND: Final = "document.issue"
 EMAIL_KIND: Final = "document.email"
 BOOKING_PROOF: Final = "booking_proof"
 APPLICATION: Final = "application"
-NUMBER_CODES: Final = {BOOKING_PROOF: "BP", APPLICATION: "FM"}
+FAMILY_CARD: Final = "family_card"
+"""The new KK of an approved KK change, from the data staff completed (``bot.family_card``)."""
+NUMBER_CODES: Final = {BOOKING_PROOF: "BP", APPLICATION: "FM", FAMILY_CARD: "KK"}
 ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
@@ -186,14 +188,28 @@ class DocumentService:
         )
 
     def queue_for_reference(self, reference: str) -> str:
-        """Issue the document of a submission or booking (``adminduk-bot issue``); its kind."""
+        """Issue the document of a submission or booking (``adminduk-bot issue``); its kind.
+
+        A booking gets its booking proof; a KK change whose new KK staff have completed gets
+        the KK; any other submission its filled application.
+        """
+        from bot.family_card import FAMILY_CARD_FORMS
+        from storage.staff import load_family_card
+
         with self._session() as session:
             row = session.exec(
                 select(Submission).where(col(Submission.reference) == reference)
             ).first()
             if row is None:
                 raise LookupError(f"no submission or booking {reference!r}")
-            kind = BOOKING_PROOF if row.status == "booked" else APPLICATION
+            if row.status == "booked":
+                kind = BOOKING_PROOF
+            elif row.form_id in FAMILY_CARD_FORMS and load_family_card(
+                session.connection(), reference
+            ):
+                kind = FAMILY_CARD
+            else:
+                kind = APPLICATION
             email = row.answers.get("email")
             self._outbox.add(
                 ISSUE_KIND,
@@ -376,6 +392,8 @@ class DocumentService:
             pdf = render_booking_proof(proof, issue)
             name = f"BuktiDaftar-{booking.code}-{booking.day.isoformat()}.pdf"
             return Rendered(pdf, booking.holder_name, booking.nik, name)
+        if kind == FAMILY_CARD:
+            return self._render_family_card(reference, issue)
         with self._session() as session:
             row = session.exec(
                 select(Submission).where(col(Submission.reference) == reference)
@@ -399,4 +417,31 @@ class DocumentService:
         )
         pdf = render_application(application, issue)
         filename = f"Formulir-{row.reference}-{row.created_at.date().isoformat()}.pdf"
+        return Rendered(pdf, name, nik, filename)
+
+    def _render_family_card(self, reference: str, issue: Issue) -> Rendered:
+        """The new KK from the data staff saved for a KK change (checked again here)."""
+        from bot.family_card import Area, FamilyCardInvalid, parse_family_card
+        from documents.family_card import render_family_card
+        from storage.staff import load_family_card
+
+        with self._session() as session:
+            row = session.exec(
+                select(Submission).where(col(Submission.reference) == reference)
+            ).first()
+            saved = load_family_card(session.connection(), reference)
+        if row is None or saved is None:
+            raise PermanentError("submission or its KK data not found")
+        # staff checked the dates when they saved; a worker whose clock is a little behind
+        # theirs must not find a newborn "born in the future"
+        today = max(issue.issued_on, saved.updated_at.astimezone(self._tz).date())
+        try:
+            card = parse_family_card(saved.data, area=Area.of(self._office), today=today)
+        except FamilyCardInvalid as exc:
+            raise PermanentError(f"saved KK data is not valid: {exc}") from exc
+        answers = row.answers
+        name = str(answers.get("applicant_name") or card.head_name)
+        nik = str(answers.get("applicant_nik") or card.members[0].nik)
+        pdf = render_family_card(card, issue)
+        filename = f"KK-{card.kk_number}-{issue.issued_on.isoformat()}.pdf"
         return Rendered(pdf, name, nik, filename)

@@ -2,8 +2,9 @@
 
 Erased at once, in the dialog's unit of work: the answers of every submission of the chat (the
 row stays with its reference and status, so staff can still see that something was submitted and
-erased, without the data), their uploaded files, active bookings (cancelled, the places freed),
-issued documents (revoked, their PDFs emptied), hand-off messages, and the conversation's drafts.
+erased, without the data), their uploaded files, the KK data staff completed for them, active
+bookings (cancelled, the places freed), issued documents (revoked; their PDFs emptied, and their
+file names, since a KK's carries its number), hand-off messages, and the conversation's drafts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from flows.protocol import Button, Reply
 from flows.text import Lang
 from storage.files import FileStore
 from storage.models import IssuedDocument, Submission, Ticket, TicketMessage, utcnow
+from storage.staff_models import FamilyCardData
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,9 @@ SUBS: Any = Submission.__table__  # type: ignore[attr-defined]
 DOCS: Any = IssuedDocument.__table__  # type: ignore[attr-defined]
 TICKETS: Any = Ticket.__table__  # type: ignore[attr-defined]
 MESSAGES: Any = TicketMessage.__table__  # type: ignore[attr-defined]
+FAMILY_CARDS: Any = FamilyCardData.__table__  # type: ignore[attr-defined]
+ERASED_FILENAME: Final = "dihapus.pdf"
+"""The file name an erased document keeps (its own could name a KK number)."""
 PREFIX: Final = "erase:"
 
 
@@ -71,7 +76,7 @@ class Erasure:
         """Erase the chat's data; how many of each kind."""
         channel, _, chat_id = chat_ref.partition(":")
         subs = conn.execute(
-            select(SUBS.c.id, SUBS.c.answers).where(
+            select(SUBS.c.id, SUBS.c.reference, SUBS.c.answers).where(
                 SUBS.c.channel == channel, SUBS.c.chat_id == chat_id
             )
         ).all()
@@ -82,6 +87,11 @@ class Erasure:
                 update(SUBS)
                 .where(SUBS.c.id.in_([r.id for r in subs]))
                 .values(answers={"erased": True}, status="erased", updated_at=utcnow())
+            )
+            conn.execute(
+                delete(FAMILY_CARDS).where(
+                    FAMILY_CARDS.c.reference.in_([r.reference for r in subs])
+                )
             )
         bookings = 0
         for booking in self._booking.bookings_for_chat(chat_ref):
@@ -94,7 +104,13 @@ class Erasure:
         documents = conn.execute(
             update(DOCS)
             .where(DOCS.c.chat_ref == chat_ref, DOCS.c.status != "revoked")
-            .values(status="revoked", pdf=b"", holder_name="(dihapus)", email=None)
+            .values(
+                status="revoked",
+                pdf=b"",
+                holder_name="(dihapus)",
+                email=None,
+                filename=ERASED_FILENAME,
+            )
             .returning(DOCS.c.id)
         ).all()
         tickets = [

@@ -1,5 +1,6 @@
 """What the staff pages keep and read: accounts and their sessions, sign-in throttling, the audit
-trail, door check-ins, review decisions on submissions, and hand-off tickets.
+trail, door check-ins, review decisions on submissions, the KK data staff complete for a KK
+change, and hand-off tickets.
 
 Every method is one unit of work, or joins the caller's (``Database.session`` nests), so a change
 and its audit row commit together. Times are passed in (``at``, ``now``) so the web layer's clock
@@ -17,7 +18,7 @@ from typing import Any, Final
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
@@ -26,6 +27,7 @@ from storage.models import Submission, Ticket, TicketMessage
 from storage.staff_models import (
     AuditEntry,
     CheckIn,
+    FamilyCardData,
     SigninAttempt,
     StaffAccount,
     StaffSession,
@@ -38,6 +40,7 @@ ATTEMPTS: Any = SigninAttempt.__table__  # type: ignore[attr-defined]
 AUDIT: Any = AuditEntry.__table__  # type: ignore[attr-defined]
 CHECKINS: Any = CheckIn.__table__  # type: ignore[attr-defined]
 REVIEWS: Any = SubmissionReview.__table__  # type: ignore[attr-defined]
+FAMILY_CARDS: Any = FamilyCardData.__table__  # type: ignore[attr-defined]
 SUBMISSIONS: Any = Submission.__table__  # type: ignore[attr-defined]
 TICKETS: Any = Ticket.__table__  # type: ignore[attr-defined]
 MESSAGES: Any = TicketMessage.__table__  # type: ignore[attr-defined]
@@ -165,6 +168,31 @@ class SubmissionInfo:
     created_at: datetime
     updated_at: datetime
     decision_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyCardRecord:
+    """The KK data staff saved for a submission (personal data: audit every view)."""
+
+    reference: str
+    data: dict[str, str]
+    """The draft of ``bot.family_card``: field key → text."""
+    staff_username: str
+    """Who saved it last."""
+    updated_at: datetime
+
+
+def load_family_card(conn: Connection, reference: str) -> FamilyCardRecord | None:
+    """The KK data saved for ``reference``, read on ``conn`` (the caller's unit of work)."""
+    row = conn.execute(select(FAMILY_CARDS).where(FAMILY_CARDS.c.reference == reference)).first()
+    if row is None:
+        return None
+    return FamilyCardRecord(
+        reference=row.reference,
+        data={str(k): str(v) for k, v in dict(row.data).items()},
+        staff_username=row.staff_username,
+        updated_at=_aware(row.updated_at),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -644,6 +672,29 @@ class DeskStore:
                     at=at,
                 )
             )
+
+    # -- the new KK of a KK change -----------------------------------------------------------
+
+    def family_card(self, reference: str) -> FamilyCardRecord | None:
+        """The KK data saved for a submission, if staff saved it."""
+        with self._db.session() as session:
+            return load_family_card(session.connection(), reference)
+
+    def save_family_card(
+        self, reference: str, data: dict[str, str], *, staff_username: str, at: datetime
+    ) -> None:
+        """Keep the KK data of a submission, replacing what was saved before."""
+        values = {"data": dict(data), "staff_username": staff_username[:64], "updated_at": at}
+        where = FAMILY_CARDS.c.reference == reference
+        with self._db.session() as session:
+            conn = session.connection()
+            if conn.execute(update(FAMILY_CARDS).where(where).values(**values)).rowcount:
+                return
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(FAMILY_CARDS).values(reference=reference, **values))
+            except IntegrityError:  # a colleague saved it a moment ago: the later save wins
+                conn.execute(update(FAMILY_CARDS).where(where).values(**values))
 
     # -- hand-off tickets ----------------------------------------------------------------------
 

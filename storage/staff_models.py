@@ -1,5 +1,6 @@
 """Tables of the staff web pages: accounts, sessions, sign-in attempts, door check-ins, review
-decisions and the audit trail. Schema changes go through Alembic (revision ``0006``).
+decisions, the KK data staff complete for a KK change, and the audit trail. Schema changes go
+through Alembic (revisions ``0006`` and ``0007``).
 
 Nothing here holds a secret in clear: passwords are Argon2 hashes, session ids SHA-256 hashes.
 ``checkin`` holds a body temperature (health data, specific personal data under UU 27/2022):
@@ -12,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models import utcnow
@@ -123,6 +124,23 @@ class SubmissionReview(SQLModel, table=True):
     """Why it was rejected (sent to the citizen)."""
     staff_username: str = Field(max_length=64)
     at: datetime = _ts()
+
+
+class FamilyCardData(SQLModel, table=True):
+    """The new KK of a KK change as staff completed it from SIAK (``bot.family_card`` draft):
+    the whole family's personal data, erased with the submission on ``/hapusdata``."""
+
+    __tablename__ = "family_card_data"
+    __table_args__ = (UniqueConstraint("reference", name="uq_family_card_data_reference"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32)
+    """The submission the KK is issued for."""
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    """The draft, normalised: field key → text (``kk_number``, ``members.0.nik``, ...)."""
+    staff_username: str = Field(max_length=64)
+    """Who saved it last."""
+    updated_at: datetime = _ts()
 
 
 class AuditEntry(SQLModel, table=True):

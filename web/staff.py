@@ -1,5 +1,6 @@
 """The staff pages under ``/staff/``: who is coming and check-in at the door, submissions to
-review, hand-off tickets, day quotas and closures, a CSV of a day, and the audit log (admins).
+review (with the new KK's data for a KK change), hand-off tickets, day quotas and closures, a CSV
+of a day, and the audit log (admins).
 
 Sign-in, sessions, CSRF and throttling are in ``web.staff_auth``. Every view and change of
 personal data writes an audit row in the same unit of work as the read or the change. Pages are
@@ -27,8 +28,29 @@ from booking.models import Booking
 from bot import texts as X
 from bot.bootstrap import App
 from bot.dialog import ChatKey, HandoffEnded
+from bot.family_card import (
+    CARD_FIELDS,
+    CHOICES,
+    FAMILY_CARD_FORMS,
+    MEMBER_FIELDS,
+    MEMBERS,
+    OCCUPATION_SUGGESTIONS,
+    SEX_NAMES,
+    Area,
+    Draft,
+    FamilyCardInvalid,
+    add_member,
+    draft_from_form,
+    draft_of,
+    member_count,
+    member_key,
+    move_member_up,
+    parse_family_card,
+    prefill,
+    remove_member,
+)
 from flows.protocol import Reply
-from flows.text import Lang, parse_lang
+from flows.text import Lang, Text, parse_lang
 from flows.validators import format_date
 from storage.conversations import ConversationStore
 from storage.errors import StorageError
@@ -36,6 +58,7 @@ from storage.staff import (
     REVIEWABLE,
     AlreadyAdmitted,
     CheckInInfo,
+    FamilyCardRecord,
     SignedIn,
     SubmissionInfo,
     TicketInfo,
@@ -59,6 +82,11 @@ _MIME: Final = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")
 _FILENAME: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _SHOWN_CONTEXT: Final = frozenset({"form", "question", "question_id", "answers"})
 """Keys of a ticket's context (``bot.handoff.HandoffService.context``) shown on their own."""
+_NUMERIC_FIELDS: Final = frozenset({"kk_number", "nik", "rt", "rw", "postal_code"})
+_OPTIONAL_FIELDS: Final = frozenset(
+    {"marriage_date", "passport_number", "kitas_number", "father_name"}
+)
+_WIDE_FIELDS: Final = frozenset({"street", "name", "occupation", "father_name", "mother_name"})
 
 
 def add_staff_routes(app: web.Application, application: App, *, clock: Clock | None = None) -> None:
@@ -142,6 +170,8 @@ class StaffPages(StaffSite):
         r.add_get(
             "/staff/reviews/{reference}/files/{path}", self._page(self.review_file, flash=False)
         )
+        r.add_get("/staff/reviews/{reference}/kk", self._page(self.family_card))
+        r.add_post("/staff/reviews/{reference}/kk", self._action(self.family_card_save))
         r.add_post("/staff/reviews/{reference}/approve", self._action(self.approve))
         r.add_post("/staff/reviews/{reference}/reject", self._action(self.reject))
         r.add_get("/staff/tickets", self._page(self.tickets))
@@ -519,21 +549,22 @@ class StaffPages(StaffSite):
         reference = request.match_info["reference"]
         ip = self._ip(request)
 
-        def load() -> tuple[SubmissionInfo | None, bool]:
+        def load() -> tuple[SubmissionInfo | None, bool, FamilyCardRecord | None]:
             started = False
             with self._db.session():
                 sub = self._desk.submission(reference)
                 if sub is None:
-                    return None, False
+                    return None, False, None
                 if sub.status == "received" and self._desk.set_status(
                     reference, "in_review", at=self._now(), only_from=("received",)
                 ):
                     sub = replace(sub, status="in_review")
                     started = True
+                kk = self._desk.family_card(reference) if sub.form_id in FAMILY_CARD_FORMS else None
                 self._write_audit(ip, signed.staff, "view", "submission", reference)
-            return sub, started
+            return sub, started, kk
 
-        sub, started = await asyncio.to_thread(load)
+        sub, started, kk = await asyncio.to_thread(load)
         if sub is None:
             return self._error(request, signed, 404, self._text(request, "not_found"))
         if started:
@@ -565,6 +596,12 @@ class StaffPages(StaffSite):
             received=self._local(sub.created_at),
             status_text=self._status_text(sub.status, lang),
             open_for_decision=sub.status in REVIEWABLE,
+            kk_form=sub.form_id in FAMILY_CARD_FORMS,
+            kk_done=(
+                self._text(request, "kk_done", who=kk.staff_username, at=self._local(kk.updated_at))
+                if kk is not None
+                else None
+            ),
         )
 
     async def review_file(self, request: web.Request, signed: SignedIn) -> web.StreamResponse:
@@ -608,13 +645,29 @@ class StaffPages(StaffSite):
         """POST ``.../approve``: approved, the document is queued for issuing (status
         ``issued``) in the same unit of work, and the citizen is told."""
         del form
+        today = self._today()
+
+        def kk_missing(sub: SubmissionInfo) -> str | None:
+            """A KK change is approved only with its new KK's data complete."""
+            if sub.form_id not in FAMILY_CARD_FORMS:
+                return None
+            saved = self._desk.family_card(sub.reference)
+            if saved is None:
+                return self._text(request, "kk_needed")
+            try:
+                parse_family_card(saved.data, area=self._area(), today=today)
+            except FamilyCardInvalid:
+                return self._text(request, "kk_invalid")
+            return None
 
         def issue(reference: str, now: datetime) -> str:
             kind = self._app.documents.queue_for_reference(reference)
             self._desk.set_status(reference, "issued", at=now, only_from=("approved",))
             return f"{kind} queued"
 
-        return await self._decide(request, signed, "approved", reason=None, then=issue)
+        return await self._decide(
+            request, signed, "approved", reason=None, then=issue, refuse=kk_missing
+        )
 
     async def reject(
         self, request: web.Request, signed: SignedIn, form: MultiDictProxy[Any]
@@ -637,20 +690,28 @@ class StaffPages(StaffSite):
         *,
         reason: str | None,
         then: Callable[[str, datetime], str] | None,
+        refuse: Callable[[SubmissionInfo], str | None] | None = None,
     ) -> web.StreamResponse:
         """Record staff's decision on a reviewable submission (with ``then`` in the same unit
-        of work), audit it, and tell the citizen."""
+        of work), audit it, and tell the citizen. ``refuse`` may stop it first (in the same
+        unit of work) with the notice it returns: nothing changes and the citizen is not told."""
         lang = request_lang(request)
         reference = request.match_info["reference"]
         back = self._url(lang, f"/staff/reviews/{reference}")
         ip = self._ip(request)
         action = "approve" if decision == "approved" else "reject"
+        refusal: str | None = None
 
         def decide() -> tuple[SubmissionInfo | None, bool]:
+            nonlocal refusal
             with self._db.session():
                 sub = self._desk.submission(reference)
                 if sub is None:
                     return None, False
+                if refuse is not None and sub.status in REVIEWABLE:
+                    refusal = refuse(sub)
+                    if refusal is not None:
+                        return sub, False
                 now = self._now()
                 if not self._desk.set_status(reference, decision, at=now, only_from=REVIEWABLE):
                     return sub, False
@@ -668,6 +729,8 @@ class StaffPages(StaffSite):
         sub, decided = await asyncio.to_thread(decide)
         if sub is None:
             return self._error(request, signed, 404, self._text(request, "not_found"))
+        if refusal is not None:
+            return await self._done(request, signed, back, refusal, ok=False)
         if not decided:
             text = self._text(request, "decided", status=self._status_text(sub.status, lang))
             return await self._done(request, signed, back, text, ok=False)
@@ -687,6 +750,221 @@ class StaffPages(StaffSite):
         if not sent:
             text += self._text(request, "citizen_unreached")
         return await self._done(request, signed, self._url(lang, "/staff/reviews"), text, ok=sent)
+
+    # -- the new KK of a KK change -------------------------------------------------------------
+
+    def _area(self) -> Area:
+        """What the address part of a KK from this office may say."""
+        return Area.of(self._app.office)
+
+    def _kk_field(
+        self,
+        request: web.Request,
+        key: str,
+        name: str,
+        *,
+        draft: Draft,
+        errors: Mapping[str, str],
+        area: Area,
+    ) -> dict[str, Any]:
+        """One input of the KK form: its label, value, error and how it is entered."""
+        field: dict[str, Any] = {
+            "key": key,
+            "id": "f-" + key.replace(".", "-"),
+            "label": self._text(request, f"kk_f_{name}"),
+            "value": draft.get(key, ""),
+            "error": errors.get(key),
+            "kind": "text",
+            "numeric": name in _NUMERIC_FIELDS,
+            "optional": name in _OPTIONAL_FIELDS,
+            "wide": name in _WIDE_FIELDS,
+            "list": "occupations" if name == "occupation" else None,
+            "placeholder": "dd-mm-yyyy" if name.endswith("_date") else "",
+        }
+        if name in CHOICES:
+            field["kind"] = "select"
+            field["options"] = [(v, SEX_NAMES[v] if name == "sex" else v) for v in CHOICES[name]]
+        elif name == "kecamatan":
+            field["kind"] = "select"
+            field["options"] = [(d.name, d.name) for d in area.districts]
+        elif name == "kelurahan":
+            field["kind"] = "grouped"
+            field["groups"] = [(d.name, [(k, k) for k in d.kelurahan]) for d in area.districts]
+        return field
+
+    def _kk_page(
+        self,
+        request: web.Request,
+        signed: SignedIn,
+        sub: SubmissionInfo,
+        draft: Draft,
+        *,
+        saved: FamilyCardRecord | None,
+        errors: Mapping[str, Text] | None = None,
+        unsaved: bool = False,
+        status: int = 200,
+    ) -> web.Response:
+        """The KK form with ``draft`` in it and each error next to its field."""
+        lang = request_lang(request)
+        shown = {k: v.get(lang) for k, v in (errors or {}).items()}
+        area = self._area()
+        card = [
+            self._kk_field(request, k, k, draft=draft, errors=shown, area=area) for k in CARD_FIELDS
+        ]
+        members: list[dict[str, Any]] = []
+        for i in range(member_count(draft)):
+            fields = [
+                self._kk_field(request, member_key(i, n), n, draft=draft, errors=shown, area=area)
+                for n in MEMBER_FIELDS
+            ]
+            members.append(
+                {
+                    "index": i,
+                    "n": i + 1,
+                    "name": draft.get(member_key(i, "name"), ""),
+                    "fields": fields,
+                }
+            )
+        summary = []
+        for field in card:
+            if field["error"]:
+                summary.append((field["id"], field["label"], field["error"]))
+        if shown.get(MEMBERS):
+            summary.append(("members", self._text(request, "kk_members"), shown[MEMBERS]))
+        for member in members:
+            for field in member["fields"]:
+                if field["error"]:
+                    label = self._text(
+                        request, "kk_member_field", n=member["n"], label=field["label"]
+                    )
+                    summary.append((field["id"], label, field["error"]))
+        return self._render(
+            request,
+            "staff_family_card.html",
+            signed,
+            status=status,
+            title=self._text(request, "kk_title", reference=sub.reference),
+            sub=sub,
+            form_title=self._form_title(sub.form_id, lang),
+            editable=sub.status in REVIEWABLE,
+            saved_by=(
+                self._text(
+                    request,
+                    "kk_saved_by",
+                    who=saved.staff_username,
+                    at=self._local(saved.updated_at),
+                )
+                if saved is not None
+                else None
+            ),
+            unsaved=unsaved,
+            summary=summary,
+            members_error=shown.get(MEMBERS),
+            card=card,
+            members=members,
+            occupations=OCCUPATION_SUGGESTIONS,
+        )
+
+    def _kk_submission(self, reference: str) -> SubmissionInfo | None:
+        """The submission if it is a KK change whose data has not been erased."""
+        sub = self._desk.submission(reference)
+        if sub is None or sub.form_id not in FAMILY_CARD_FORMS or sub.status == "erased":
+            return None
+        return sub
+
+    async def family_card(self, request: web.Request, signed: SignedIn) -> web.StreamResponse:
+        """GET ``/staff/reviews/{reference}/kk``: the new KK's data, as saved or prefilled from
+        the citizen's answers, to complete from SIAK."""
+        reference = request.match_info["reference"]
+        ip = self._ip(request)
+
+        def load() -> tuple[SubmissionInfo | None, FamilyCardRecord | None]:
+            with self._db.session():
+                sub = self._kk_submission(reference)
+                if sub is None:
+                    return None, None
+                saved = self._desk.family_card(reference)
+                detail = "saved data" if saved is not None else "prefilled from the answers"
+                self._write_audit(ip, signed.staff, "view", "family_card", reference, detail=detail)
+            return sub, saved
+
+        sub, saved = await asyncio.to_thread(load)
+        if sub is None:
+            return self._error(request, signed, 404, self._text(request, "not_found"))
+        draft = (
+            dict(saved.data)
+            if saved is not None
+            else prefill(sub.answers, area=self._area(), today=self._today())
+        )
+        return self._kk_page(request, signed, sub, draft, saved=saved)
+
+    async def family_card_save(
+        self, request: web.Request, signed: SignedIn, form: MultiDictProxy[Any]
+    ) -> web.StreamResponse:
+        """POST ``/staff/reviews/{reference}/kk``: save the KK data when it is valid, else show
+        the form again with everything typed and each error next to its field. The buttons
+        that add, remove or move a member row change the form only (nothing is saved)."""
+        lang = request_lang(request)
+        reference = request.match_info["reference"]
+        back = self._url(lang, f"/staff/reviews/{reference}")
+        ip = self._ip(request)
+        draft = draft_from_form(form)
+        action = str(form.get("action") or "save")
+        verb, _, number = action.partition(":")
+        index = int(number) if number.isdigit() else -1
+
+        def load() -> tuple[SubmissionInfo | None, FamilyCardRecord | None]:
+            with self._db.session():
+                sub = self._kk_submission(reference)
+                return sub, self._desk.family_card(reference) if sub is not None else None
+
+        sub, saved = await asyncio.to_thread(load)
+        if sub is None:
+            return self._error(request, signed, 404, self._text(request, "not_found"))
+        if sub.status not in REVIEWABLE:
+            return await self._done(
+                request, signed, back, self._text(request, "kk_read_only"), ok=False
+            )
+        if verb in {"add", "remove", "up"}:
+            if verb == "add":
+                draft = add_member(draft)
+            elif verb == "remove":
+                draft = remove_member(draft, index)
+            else:
+                draft = move_member_up(draft, index)
+            return self._kk_page(request, signed, sub, draft, saved=saved, unsaved=True)
+        try:
+            card = parse_family_card(draft, area=self._area(), today=self._today())
+        except FamilyCardInvalid as exc:
+            return self._kk_page(
+                request, signed, sub, draft, saved=saved, errors=exc.errors, status=422
+            )
+
+        def store() -> bool:
+            with self._db.session():
+                current = self._desk.submission(reference)
+                if current is None or current.status not in REVIEWABLE:
+                    return False
+                self._desk.save_family_card(
+                    reference, draft_of(card), staff_username=signed.staff.username, at=self._now()
+                )
+                self._write_audit(
+                    ip,
+                    signed.staff,
+                    "edit",
+                    "family_card",
+                    reference,
+                    detail=f"{len(card.members)} members",
+                )
+            return True
+
+        if not await asyncio.to_thread(store):
+            return await self._done(
+                request, signed, back, self._text(request, "kk_read_only"), ok=False
+            )
+        log.info("KK data of %s saved by %s", reference, signed.staff.username)
+        text = self._text(request, "kk_saved_flash", reference=reference)
+        return await self._done(request, signed, back, text)
 
     # -- hand-off tickets ----------------------------------------------------------------------
 

@@ -160,6 +160,97 @@ PAGE: Final[dict[str, Text]] = {
         "Tulis alasan penolakan (3–500 huruf).",
         "Write the reason for rejection (3–500 characters).",
     ),
+    # the new KK of a KK change
+    "kk_section": T("Data KK baru", "New family card data"),
+    "kk_done": T("Sudah dilengkapi oleh {who} pada {at}.", "Completed by {who} on {at}."),
+    "kk_missing": T(
+        "Belum dilengkapi. Sebelum menyetujui, lengkapi data seluruh anggota keluarga dari "
+        "SIAK: KK baru dicetak dari data ini.",
+        "Not completed yet. Before approving, complete the whole family's data from SIAK: the "
+        "new KK is printed from it.",
+    ),
+    "kk_complete": T("Lengkapi data KK", "Complete the KK data"),
+    "kk_edit": T("Ubah data KK", "Edit the KK data"),
+    "kk_view": T("Lihat data KK", "View the KK data"),
+    "kk_needed": T(
+        "Belum dapat disetujui: lengkapi dulu data KK baru dari SIAK («Lengkapi data KK»). "
+        "Status tidak berubah dan warga tidak diberi tahu.",
+        "Not approved: first complete the new KK's data from SIAK («Complete the KK data»). "
+        "The status is unchanged and the citizen was not told.",
+    ),
+    "kk_invalid": T(
+        "Belum dapat disetujui: data KK yang tersimpan perlu diperbaiki («Ubah data KK»). "
+        "Status tidak berubah dan warga tidak diberi tahu.",
+        "Not approved: the saved KK data needs corrections («Edit the KK data»). The status is "
+        "unchanged and the citizen was not told.",
+    ),
+    "kk_title": T("Data KK baru — {reference}", "New family card data — {reference}"),
+    "kk_intro": T(
+        "Salin data keluarga dari SIAK. Isian awal diambil dari jawaban warga; periksa "
+        "semuanya. KK baru dicetak persis dari data ini ketika permohonan disetujui.",
+        "Copy the family's data from SIAK. The first values come from the citizen's answers; "
+        "check them all. The new KK is printed exactly from this data when the request is "
+        "approved.",
+    ),
+    "kk_prefilled": T(
+        "Belum pernah disimpan: isian awal dari jawaban warga.",
+        "Never saved yet: the first values come from the citizen's answers.",
+    ),
+    "kk_saved_by": T("Tersimpan: {who}, {at}.", "Saved: {who}, {at}."),
+    "kk_unsaved": T(
+        "Perubahan belum disimpan. Tekan «Simpan data KK» setelah selesai.",
+        "The changes are not saved yet. Press «Save the KK data» when done.",
+    ),
+    "kk_errors": T(
+        "Data KK belum disimpan: {count} isian perlu diperbaiki (ditandai merah di bawah).",
+        "The KK data was not saved: {count} field(s) to fix (marked in red below).",
+    ),
+    "kk_saved_flash": T(
+        "Data KK baru {reference} disimpan. Permohonan sekarang dapat disetujui.",
+        "The new KK data of {reference} was saved. The request can now be approved.",
+    ),
+    "kk_read_only": T(
+        "Berkas ini sudah diputuskan; data KK tidak dapat diubah lagi.",
+        "This submission was decided; the KK data can no longer be changed.",
+    ),
+    "kk_save": T("Simpan data KK", "Save the KK data"),
+    "kk_back": T("Kembali ke berkas", "Back to the submission"),
+    "kk_card": T("Kartu Keluarga", "Family card"),
+    "kk_members": T("Anggota keluarga", "Family members"),
+    "kk_member": T("Anggota {n}", "Member {n}"),
+    "kk_member_field": T("Anggota {n} · {label}", "Member {n} · {label}"),
+    "kk_add_member": T("+ Tambah anggota", "+ Add a member"),
+    "kk_remove_member": T("Hapus anggota ini", "Remove this member"),
+    "kk_move_up": T("↑ Naikkan", "↑ Move up"),
+    "kk_choose": T("— pilih —", "— choose —"),
+    "kk_optional": T("opsional", "optional"),
+    "kk_f_kk_number": T("Nomor KK", "KK number"),
+    "kk_f_head_name": T("Nama kepala keluarga", "Head of family"),
+    "kk_f_street": T("Alamat (jalan, nomor)", "Address (street, number)"),
+    "kk_f_rt": T("RT", "RT (neighbourhood)"),
+    "kk_f_rw": T("RW", "RW (hamlet)"),
+    "kk_f_kelurahan": T("Desa/Kelurahan", "Village (kelurahan)"),
+    "kk_f_kecamatan": T("Kecamatan", "District (kecamatan)"),
+    "kk_f_city": T("Kabupaten/Kota", "Regency/city"),
+    "kk_f_postal_code": T("Kode pos", "Postal code"),
+    "kk_f_province": T("Provinsi", "Province"),
+    "kk_f_name": T("Nama lengkap", "Full name"),
+    "kk_f_nik": T("NIK", "NIK"),
+    "kk_f_sex": T("Jenis kelamin", "Sex"),
+    "kk_f_birth_place": T("Tempat lahir", "Place of birth"),
+    "kk_f_birth_date": T("Tanggal lahir", "Date of birth"),
+    "kk_f_religion": T("Agama", "Religion"),
+    "kk_f_education": T("Pendidikan", "Education"),
+    "kk_f_occupation": T("Jenis pekerjaan", "Occupation"),
+    "kk_f_blood_type": T("Golongan darah", "Blood type"),
+    "kk_f_relationship": T("Hubungan (SHDK)", "Relationship (SHDK)"),
+    "kk_f_marital_status": T("Status perkawinan", "Marital status"),
+    "kk_f_marriage_date": T("Tanggal perkawinan", "Date of marriage"),
+    "kk_f_citizenship": T("Kewarganegaraan", "Citizenship"),
+    "kk_f_passport_number": T("No. paspor", "Passport no."),
+    "kk_f_kitas_number": T("No. KITAS/KITAP", "KITAS/KITAP no."),
+    "kk_f_father_name": T("Nama ayah", "Father's name"),
+    "kk_f_mother_name": T("Nama ibu", "Mother's name"),
     "status_received": T("diterima", "received"),
     "status_in_review": T("sedang diperiksa", "in review"),
     "status_approved": T("disetujui", "approved"),

@@ -104,6 +104,32 @@ def ktp_answers_until_day(
     return chat.send("budi@contoh.com")
 
 
+def submit_newborn(chat: Chat, *, email: str = "budi@contoh.com") -> str:
+    """A KK change adding a newborn (AYU LESTARI SANTOSO, born 01-11-2026 to BUDI SANTOSO and
+    SITI AMINAH) submitted through the dialog; its reference."""
+    chat.send("/mulai")
+    chat.tap("Kartu Keluarga")
+    for text in ("3371011203850002", "Budi Santoso", "3371012001150003"):
+        chat.send(text)
+    chat.tap("Tambah anggota")
+    chat.send("Ayu Lestari Santoso")
+    chat.tap("Perempuan")
+    chat.send("Magelang")
+    chat.send("01-11-2026")
+    chat.tap("Anak")
+    chat.send("Siti Aminah")
+    chat.send("Budi Santoso")
+    chat.tap("Tidak, lanjut")
+    chat.upload(PNG_1PX, "akta.png")
+    chat.send(email)
+    chat.send("081234567890")
+    chat.tap("Saya setuju")
+    text = chat.tap("Kirim")
+    match = re.search(r"nomor (KK-[0-9A-Z]+)", text)
+    assert match, text
+    return match.group(1)
+
+
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"

@@ -11,8 +11,10 @@ from sqlmodel import select
 from bot.bootstrap import App
 from storage.errors import StorageError
 from storage.models import Submission
-from tests.bot.conftest import PNG_1PX, Chat, ktp_answers_until_day
+from storage.staff import DeskStore
+from tests.bot.conftest import NOW, PNG_1PX, Chat, ktp_answers_until_day, submit_newborn
 from tests.bot.test_bookings import Recorder
+from tests.bot.test_family_card import KK, valid_draft
 
 
 def test_erase_my_data(app: App) -> None:
@@ -62,3 +64,29 @@ def test_erase_my_data(app: App) -> None:
         app.files.get(stored.ref)
     text = chat.send("/mulai")
     assert "Pilih layanan" in text
+
+
+def test_erase_removes_the_kk_data_staff_completed(app: App) -> None:
+    recorder = Recorder()
+    app.notifiers.register("test", recorder)
+    chat = Chat(app, "erase-kk")
+    reference = submit_newborn(chat)
+    desk = DeskStore(app.db)
+    desk.save_family_card(reference, valid_draft(), staff_username="sari", at=NOW)
+    other = submit_newborn(Chat(app, "someone-else"))
+    desk.save_family_card(other, valid_draft(), staff_username="sari", at=NOW)
+    assert app.documents.queue_for_reference(reference) == "family_card"
+    asyncio.run(app.worker().run_once())
+    [(_ref, filename, _pdf, _caption)] = recorder.documents
+    assert KK in filename
+    [issued] = app.docs.for_chat(chat.key.ref)
+
+    chat.send("/hapusdata")
+    assert "sudah dihapus" in chat.tap("Ya, hapus")
+    assert desk.family_card(reference) is None
+    assert desk.family_card(other) is not None, "another chat's data stays"
+    doc = app.docs.by_id(issued.id)
+    assert doc is not None
+    assert doc.status == "revoked"
+    assert doc.filename == "dihapus.pdf", "the file name carried the KK number"
+    assert KK not in doc.filename

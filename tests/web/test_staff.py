@@ -779,6 +779,29 @@ def test_migration_0006_downgrades_and_upgrades(tmp_path: Path) -> None:
     assert "submission_review" in names
 
 
+def test_migration_0007_downgrades_and_upgrades(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    upgrade(url)
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    command.downgrade(alembic_config(url), "0006")
+    engine = sa.create_engine(url)
+    names = set(sa.inspect(engine).get_table_names())
+    engine.dispose()
+    assert "family_card_data" not in names
+    assert "submission_review" in names, "only 0007 was undone"
+    upgrade(url)
+    engine = sa.create_engine(url)
+    inspector = sa.inspect(engine)
+    columns = {c["name"] for c in inspector.get_columns("family_card_data")}
+    uniques = inspector.get_unique_constraints("family_card_data")
+    engine.dispose()
+    assert columns == {"id", "reference", "data", "staff_username", "updated_at"}
+    assert [u["column_names"] for u in uniques] == [["reference"]]
+
+
 def test_weak_passwords_are_refused(sqlite_app: App) -> None:
     accounts = StaffAccounts(sqlite_app.db)
     with pytest.raises(WeakPassword):

@@ -1,14 +1,15 @@
 """The staff pages in a real headless Chromium at a desk-PC screen (1280x900): sign-in with a
 wrong then the right password, the day's list with check-in at the door (36,5 admitted, 38,2
-refused), reviewing requests made through the dialog (approve, reject with a reason), and the
-CSRF token, the session cookie and sign-out.
+refused), reviewing requests made through the dialog (approve, reject with a reason), completing
+the new KK of a KK change and approving it, and the CSRF token, the session cookie and sign-out.
 
 One browser for the module; each test gets its own application (SQLite), web server and browser
 context. Screenshots of every page state go to ``test-artifacts/browser/staff-*.png``.
 
 The server is the production wiring, ``build_web_app(..., staff=app)``, except for the day list:
 check-in is only possible on the booking's own day, so there the staff pages get a clock stopped
-on that Monday (``add_staff_routes(..., clock=...)``) instead of the wall clock.
+on that Monday (``add_staff_routes(..., clock=...)``) instead of the wall clock; the KK page checks
+birth dates against "today", so it gets the clock of the day the citizen applied.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlmodel import select
 from bot.bootstrap import App
 from storage.models import OutboxJob, Submission
 from storage.staff_models import CheckIn, SubmissionReview
-from tests.bot.conftest import PNG_1PX, Chat, make_app
+from tests.bot.conftest import NOW, PNG_1PX, Chat, make_app, submit_newborn
 from tests.bot.test_bookings import Recorder
 from tests.web.browser import chromium, screenshot
 from tests.web.test_staff import MONDAY, PASSWORD, Clock, add_staff, book, free_port, status_of
@@ -318,7 +319,112 @@ async def test_review_approve_and_reject(page: Page, app_sqlite: App) -> None:
     assert "Foto surat kehilangan &lt;tidak terbaca&gt;" in told["test:g-2"].text
 
 
-# -- (4) CSRF, session, sign-out --------------------------------------------------------------
+# -- (4) the new KK of a KK change ------------------------------------------------------------
+
+
+async def test_complete_the_kk_and_approve(page: Page, app_sqlite: App) -> None:
+    app = app_sqlite
+    recorder = Recorder()
+    app.notifiers.register("test", recorder)
+    reference = submit_newborn(Chat(app, "kk-1"))
+    add_staff(app)
+    async with serve(app, Clock(NOW)) as base:
+        await sign_in(page, base)
+        await page.goto(f"{base}/staff/reviews/{reference}")
+        assert "Belum dilengkapi" in await page.inner_text("main")
+        await navigate(page, lambda: page.click("form[action$='/approve'] button"))
+        assert "Belum dapat disetujui: lengkapi dulu data KK baru" in await notice(page)
+        assert status_of(app, reference) == "in_review"
+        assert issue_jobs(app, reference) == []
+
+        await navigate(page, lambda: page.click("main a[href$='/kk']"))
+        assert await page.inner_text("h1") == f"Data KK baru — {reference}"
+        assert await page.input_value("#f-kk_number") == "3371012001150003"
+        assert await page.input_value("#f-head_name") == "BUDI SANTOSO"
+        assert await page.input_value("#f-members-1-name") == "AYU LESTARI SANTOSO"
+        assert await page.input_value("#f-members-1-relationship") == "ANAK"
+        assert await page.input_value("#f-kecamatan") == "MAGELANG SELATAN"
+
+        await page.fill("#f-street", "Jl. Tidar No. 12")
+        await page.fill("#f-rt", "1")
+        await page.fill("#f-rw", "4")
+        await page.select_option("#f-kelurahan", "MAGERSARI")
+        await page.fill("#f-postal_code", "56126")
+        head = {
+            "birth_place": "Magelang",
+            "occupation": "KARYAWAN SWASTA",
+            "marriage_date": "30-06-2012",
+            "father_name": "Slamet Riyadi",
+            "mother_name": "Sri Wahyuni",
+        }
+        for name, value in head.items():
+            await page.fill(f"#f-members-0-{name}", value)
+        for name, value in (
+            ("religion", "ISLAM"),
+            ("education", "DIPLOMA IV/STRATA I"),
+            ("blood_type", "O"),
+            ("marital_status", "KAWIN TERCATAT"),
+        ):
+            await page.select_option(f"#f-members-0-{name}", value)
+        await page.fill("#f-members-1-nik", "3371014111260000")
+        await page.select_option("#f-members-1-religion", "ISLAM")
+
+        await navigate(page, lambda: page.click("button[value=add]"))
+        assert "Perubahan belum disimpan" in await page.inner_text("#kk-unsaved")
+        assert await page.input_value("#f-street") == "Jl. Tidar No. 12", "nothing lost"
+        assert await page.input_value("#f-members-2-citizenship") == "WNI"
+        wife = {
+            "name": "Siti Aminah",
+            "nik": "3371015708900001",
+            "birth_place": "Temanggung",
+            "birth_date": "17-08-1990",
+            "occupation": "MENGURUS RUMAH TANGGA",
+            "marriage_date": "30-06-2012",
+            "father_name": "Ahmad Fauzi",
+            "mother_name": "Nur'aini",
+        }
+        for name, value in wife.items():
+            await page.fill(f"#f-members-2-{name}", value)
+        for name, value in (
+            ("sex", "P"),
+            ("religion", "ISLAM"),
+            ("education", "SLTA/SEDERAJAT"),
+            ("blood_type", "A"),
+            ("relationship", "ISTRI"),
+            ("marital_status", "KAWIN TERCATAT"),
+        ):
+            await page.select_option(f"#f-members-2-{name}", value)
+        await screenshot(page, "staff-kk")
+
+        response = await navigate(page, lambda: page.click("p.actions button[value=save]"))
+        assert response.status == 422
+        summary = await page.inner_text("#kk-errors")
+        assert "Data KK belum disimpan: 1 isian perlu diperbaiki" in summary
+        assert "Anggota 2 · NIK" in summary
+        assert await page.get_attribute("#f-members-1-nik", "aria-invalid") == "true"
+        assert "Nomor urut 0000" in await page.inner_text("#f-members-1-nik-error")
+        assert await page.input_value("#f-members-1-nik") == "3371014111260000", "as typed"
+        assert await page.input_value("#f-members-2-mother_name") == "Nur'aini"
+        assert await page.input_value("#f-members-2-relationship") == "ISTRI"
+        await screenshot(page, "staff-kk-errors")
+
+        await page.fill("#f-members-1-nik", "3371014111260001")
+        await navigate(page, lambda: page.press("#f-postal_code", "Enter"))  # the default: save
+        assert page.url == f"{base}/staff/reviews/{reference}"
+        assert f"Data KK baru {reference} disimpan" in await notice(page)
+        assert "Sudah dilengkapi oleh sari pada 03-12-2026 08:00" in await page.inner_text("main")
+        await screenshot(page, "staff-kk-saved")
+
+        await navigate(page, lambda: page.click("form[action$='/approve'] button"))
+        assert f"Permohonan {reference} disetujui" in await notice(page)
+    assert status_of(app, reference) == "issued"
+    [job] = issue_jobs(app, reference)
+    assert job["payload"]["kind"] == "family_card"
+    told = dict(recorder.sent)["test:kk-1"]
+    assert "disetujui" in told.text
+
+
+# -- (5) CSRF, session, sign-out --------------------------------------------------------------
 
 
 async def test_csrf_session_and_sign_out(page: Page, app_sqlite: App) -> None:
