@@ -22,16 +22,20 @@ demo: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/pytest
 
-# The browser tests drive Debian's Chromium (Playwright comes with the dev extra): installed here
-# when root; otherwise they are skipped with the reason shown (CI=true makes them fail instead).
+# The browser tests drive Debian's Chromium (Playwright comes with the dev extra), and the PDF
+# checks render pages with poppler-utils (pdftoppm, pdftotext): installed here when root;
+# otherwise those tests are skipped with the reason shown (CI=true makes the browser tests fail).
 chromium:
-	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	@missing=""; \
+	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Chromium for the browser tests (apt-get install -y chromium)"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-	      >/dev/null 2>&1 || echo "Installing Chromium failed: browser tests will be skipped"; \
+	    echo "Installing for the browser and PDF tests (apt-get install -y$$missing)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } \
+	      >/dev/null 2>&1 || echo "Installing$$missing failed: the tests that need it will be skipped"; \
 	  else \
-	    echo "No Chromium at $(CHROMIUM_PATH): browser tests will be skipped (install: sudo apt-get install -y chromium)"; \
+	    echo "Missing$$missing: the tests that need it will be skipped (install: sudo apt-get install -y$$missing)"; \
 	  fi; \
 	fi
 

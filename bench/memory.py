@@ -81,7 +81,7 @@ IMPORT_STEPS = (
     "aiohttp.web",
     "sqlalchemy",
     "sqlmodel",
-    "aiogram",
+    "bot.telegram, aiogram",
     "alembic",
     "reportlab.pdfgen.canvas",
     "pyhanko.sign",
