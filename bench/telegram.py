@@ -26,7 +26,8 @@ is printed with it, since other work on this 2-core machine shares the cores.
 
 Usage: ``python -m bench telegram`` (PostgreSQL from ``BENCH_POSTGRES_URL``, default the local
 test server; skipped with a note when it does not answer). ``BENCH_TELEGRAM_RUNS``,
-``BENCH_TELEGRAM_WINDOW`` and ``BENCH_TELEGRAM_CHATS`` change the defaults;
+``BENCH_TELEGRAM_WINDOW``, ``BENCH_TELEGRAM_CHATS`` and ``BENCH_TELEGRAM_DATABASES``
+(``sqlite,postgresql``) change the defaults;
 ``BENCH_TELEGRAM_PROFILE=<dir>`` (with py-spy on PATH or at ``BENCH_PYSPY``) also samples the
 bot over each window into ``<dir>/<bot>-<database>-run<n>.txt`` (collapsed stacks; with
 ``BENCH_TELEGRAM_PROFILE_GIL=1`` only the thread holding the GIL).
@@ -443,10 +444,12 @@ async def _all() -> None:
     _office_with_big_quota(data)
     sqlite_url = f"sqlite:///{data / 'bench.sqlite3'}"
     upgrade(sqlite_url)
-    pg = _pg_database()
+    wanted = os.environ.get("BENCH_TELEGRAM_DATABASES", "sqlite,postgresql").lower().split(",")
+    pg = _pg_database() if "postgresql" in wanted else None
     if pg is not None:
         upgrade(pg[1])
-    databases = [("SQLite", sqlite_url)] + ([("PostgreSQL", pg[1])] if pg else [])
+    databases = [("SQLite", sqlite_url)] if "sqlite" in wanted else []
+    databases += [("PostgreSQL", pg[1])] if pg else []
     results: dict[str, list[Measured]] = {"echo": []}
     numbers = {label: [0] for label, _ in databases}
     for label, _ in databases:

@@ -236,8 +236,10 @@ class DialogService:
     def parallelism(self) -> int:
         """How many updates are worth applying at once in one process: one on SQLite (every
         unit of work takes the file's single write lock, so more threads only wait and compete
-        for the GIL), more on PostgreSQL (row locks; threads overlap their round trips)."""
-        return 1 if self._db.is_sqlite else 8
+        for the GIL), a few on PostgreSQL (row locks; threads overlap their round trips, and
+        beyond 4 they mostly compete for the GIL: 193 updates/s with 8, 219-221 with 2 or 4 in
+        bench/telegram.py)."""
+        return 1 if self._db.is_sqlite else 4
 
     # --- entry point ----------------------------------------------------------------------
 

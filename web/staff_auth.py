@@ -116,6 +116,13 @@ class StaffSite:
         text = PAGE[key].get(request_lang(request))
         return text.format(**params) if params else text
 
+    def _service_name(self, service: str, lang: Lang) -> str:
+        """A booking service as staff read it: the title of the form that books it."""
+        for form in self._app.catalogue:
+            if form.service == service:
+                return form.title.get(lang)
+        return service
+
     def _render(
         self,
         request: web.Request,
@@ -140,6 +147,7 @@ class StaffSite:
             flash_kind=flash_kind,
             flash_text=flash_text,
             url=lambda path, **params: self._url(lang, path, **params),
+            service_name=lambda key: self._service_name(key, lang),
             switch_url=str(request.rel_url.update_query(lang=other)),
             title=title,
             path=request.path,
@@ -282,6 +290,7 @@ class StaffSite:
         status: int = 200,
         error: str | None = None,
         notice: str | None = None,
+        notice_ok: bool = False,
         username: str = "",
         next_path: str | None = None,
     ) -> web.Response:
@@ -295,6 +304,7 @@ class StaffSite:
             login_csrf=token,
             error=error,
             notice=notice,
+            notice_ok=notice_ok,
             username=username,
             next_path=next_path or "",
         )
@@ -313,13 +323,16 @@ class StaffSite:
         """GET ``/staff/login``: the sign-in form."""
         if await self._signed_in(request, pop_flash=False) is not None:
             return self._redirect(self._url(request_lang(request), "/staff/"))
-        notice = None
+        notice, notice_ok = None, False
         if request.query.get("bye"):
-            notice = self._text(request, "signed_out")
-        elif request.query.get("expired"):
+            notice, notice_ok = self._text(request, "signed_out"), True
+        elif request.query.get("expired"):  # neutral: nothing went wrong, nothing succeeded
             notice = self._text(request, "session_ended")
         return self._login_form(
-            request, notice=notice, next_path=self._safe_next(request.query.get("next"))
+            request,
+            notice=notice,
+            notice_ok=notice_ok,
+            next_path=self._safe_next(request.query.get("next")),
         )
 
     async def login_submit(self, request: web.Request) -> web.StreamResponse:

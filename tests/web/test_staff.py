@@ -335,6 +335,9 @@ async def test_session_expires(sqlite_app: App) -> None:
         clock.now = MONDAY + timedelta(hours=8, minutes=1)
         _status, html = await page(http, f"{base}/staff/")
         assert "Sesi berakhir" in html
+        assert '<p class="notice">Sesi berakhir' in html, "neutral, not the success colour"
+        _status, html = await page(http, f"{base}/staff/login?bye=1")
+        assert '<p class="notice ok">Anda sudah keluar' in html
 
 
 async def test_posts_without_the_right_csrf_token_change_nothing(app: App) -> None:
@@ -410,6 +413,9 @@ async def test_day_list_check_in_and_csv(
             assert "3371011708000001" not in html
             assert "2/30 terisi" in html
             assert "Selasa, 8 Desember 2026" in html, "the next working days are listed"
+            assert '<option value="ktp_recording" selected>Pendaftaran perekaman KTP-el<' in html
+            _status, home = await page(http, f"{base}/staff/")
+            assert "Pendaftaran perekaman KTP-el: 2" in home, "services by name, not by key"
 
             path = f"/staff/bookings/{well}/checkin"
             status, html = await post(
