@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from bot.staff_cli import cmd_staff_add
+from bot.staff_cli import (
+    cmd_staff_add,
+    cmd_staff_disable,
+    cmd_staff_enable,
+    cmd_staff_list,
+    cmd_staff_password,
+)
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -352,13 +358,21 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("reference", help="submission reference or booking code")
     issue.set_defaults(func=cmd_issue)
     staff = sub.add_parser("staff", help="staff accounts of the web pages (/staff/)")
-    staff_add = staff.add_subparsers(dest="staff_command", required=True).add_parser(
-        "add", help=cmd_staff_add.__doc__
-    )
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_sub.add_parser("add", help=cmd_staff_add.__doc__)
     staff_add.add_argument("username", help="what the member of staff types to sign in")
     staff_add.add_argument("--name", required=True, help="full name, shown in the audit log")
     staff_add.add_argument("--admin", action="store_true", help="may also read the audit log")
     staff_add.set_defaults(func=cmd_staff_add)
+    for name, func in (
+        ("password", cmd_staff_password),
+        ("disable", cmd_staff_disable),
+        ("enable", cmd_staff_enable),
+    ):
+        one = staff_sub.add_parser(name, help=func.__doc__)
+        one.add_argument("username")
+        one.set_defaults(func=func)
+    staff_sub.add_parser("list", help=cmd_staff_list.__doc__).set_defaults(func=cmd_staff_list)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help=cmd_db_upgrade.__doc__).set_defaults(func=cmd_db_upgrade)

@@ -313,6 +313,35 @@ class StaffAccounts:
             raise
         return Staff(id=int(new_id), username=name, full_name=full, is_admin=admin)
 
+    def accounts(self) -> list[tuple[Staff, bool]]:
+        """Every account with whether it is active, by username."""
+        with self._db.session() as session:
+            rows = session.connection().execute(select(ACCOUNTS).order_by(ACCOUNTS.c.username))
+            return [(_staff(row), bool(row.active)) for row in rows]
+
+    def set_password(self, username: str, password: str) -> Staff:
+        """A new password (checked against the policy); the account's sessions end. Raises
+        ``LookupError`` for an unknown username, ``WeakPassword`` for a weak password."""
+        self._passwords.check_policy(password)
+        hashed = self._passwords.hash(password)
+        return self._change(username, password_hash=hashed)
+
+    def set_active(self, username: str, *, active: bool) -> Staff:
+        """Enable or disable an account; disabling ends its sessions at once (the account stays
+        for the audit log). Raises ``LookupError`` for an unknown username."""
+        return self._change(username, active=active)
+
+    def _change(self, username: str, **values: Any) -> Staff:
+        name = normalise_username(username)
+        with self._db.session() as session:
+            conn = session.connection()
+            row = conn.execute(select(ACCOUNTS).where(ACCOUNTS.c.username == name)).first()
+            if row is None:
+                raise LookupError(f"no staff account {name!r}")
+            conn.execute(update(ACCOUNTS).where(ACCOUNTS.c.id == row.id).values(**values))
+            conn.execute(delete(SESSIONS).where(SESSIONS.c.staff_id == row.id))
+        return _staff(row)
+
     def authenticate(self, username: str, password: str, *, at: datetime) -> Staff | None:
         """The active account ``username`` if ``password`` is its password, else ``None``.
 
