@@ -9,7 +9,6 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram import methods as m
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.methods.base import Response
@@ -24,6 +23,7 @@ from bot.telegram.limits import Pacer
 from bot.telegram.methods import LIGHT_METHODS
 from bot.telegram.routers import ChatOrder, build_routers
 from bot.telegram.sender import Sender
+from bot.telegram.session import JsonSession
 from bot.telegram.staff import build_staff_router
 from storage.files import FileStore
 
@@ -100,7 +100,7 @@ def build_telegram(
 ) -> TelegramFrontend:
     """The Telegram side of the application, pointed at ``api_base``."""
     checked = check_token(token)
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    session = JsonSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
     bot = Bot(
         token=checked,
         session=session,
