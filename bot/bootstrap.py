@@ -22,6 +22,8 @@ from bot.handoff import HandoffService
 from bot.mail import FolderMailer, Mailer, SmtpMailer
 from bot.notify import Notifiers
 from bot.office import WEEKDAYS, Office, load_office
+from bot.retention import KIND as RETENTION_KIND
+from bot.retention import RetentionPurge
 from bot.settings import Settings
 from bot.submissions import FormSubmitter
 from bot.worker import Worker
@@ -55,9 +57,11 @@ class App:
     documents: DocumentService
     signing: SigningSetup
     handoff: HandoffService
+    retention: RetentionPurge
 
     def worker(self) -> Worker:
-        """The background worker with every job handler of the application."""
+        """The background worker with every job handler of the application, and the daily
+        retention purge queued by its schedule."""
         return Worker(
             self.outbox,
             {
@@ -67,7 +71,9 @@ class App:
                 EMAIL_KIND: self.documents.email,
                 HANDOFF_OPEN: self.handoff.open_job,
                 HANDOFF_RELAY: self.handoff.relay_job,
+                RETENTION_KIND: self.retention.job,
             },
+            schedules=(self.retention.schedule,),
         )
 
     def close(self) -> None:
@@ -195,6 +201,15 @@ def build_app(
         timezone=settings.timezone,
     )
     files = FileStore(settings.data_dir / "uploads")
+    retention = RetentionPurge(
+        db=db,
+        files=files,
+        outbox=outbox,
+        retention_days=office.retention_days,
+        timezone=settings.timezone,
+        clock=now,
+        mail_folder=None if settings.smtp_host else settings.data_dir / "outbox",
+    )
     dialog = DialogService(
         db=db,
         catalogue=catalogue,
@@ -230,6 +245,7 @@ def build_app(
         documents=documents,
         signing=signing_setup,
         handoff=handoff,
+        retention=retention,
     )
 
 

@@ -326,8 +326,7 @@ class _Turn:
             and self.svc._erasure is not None
         ):
             replies = self.svc._erasure.tap(self.conn, self.chat.ref, incoming.data, self.lang)
-            if incoming.data == "erase:yes":
-                self.svc._erasure.delete_files(self.drafts)
+            if incoming.data == "erase:yes":  # the drafts' files went with the erasure
                 self.drafts, self.active, self.handoff = {}, None, None
             self.replies.extend(replies)
             return

@@ -2,36 +2,48 @@
 
 Erased at once, in the dialog's unit of work: the answers of every submission of the chat (the
 row stays with its reference and status, so staff can still see that something was submitted and
-erased, without the data), their uploaded files, the KK data staff completed for them, active
-bookings (cancelled, the places freed), issued documents (revoked; their PDFs emptied, and their
-file names, since a KK's carries its number), hand-off messages, and the conversation's drafts.
+erased, without the data), their uploaded files and those of the conversation's drafts (unless
+another chat's kept data names the same file), the KK data staff completed for them and the
+reasons of review decisions, bookings (active ones cancelled and their places freed; every one
+loses its NIK and name, and its check-ins), issued documents (revoked; their PDFs emptied, and
+their file names, since a KK's carries its number), hand-off messages. The statements are shared
+with the retention purge (``storage.personal``).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
+from typing import Final
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, select
 
 from booking.errors import BookingError
 from booking.service import BookingService
 from bot import texts as X
 from flows.protocol import Button, Reply
 from flows.text import Lang
+from storage.booking import BOOKING
 from storage.files import FileStore
-from storage.models import IssuedDocument, Submission, Ticket, TicketMessage, utcnow
-from storage.staff_models import FamilyCardData
+from storage.models import utcnow
+from storage.personal import (
+    CONV,
+    DOCS,
+    ERASED,
+    ERASED_MARKER,
+    SUBS,
+    TICKETS,
+    SubmissionRow,
+    blank_bookings,
+    delete_checkins,
+    erase_submissions,
+    erase_tickets,
+    file_refs,
+    revoke_documents,
+    unreferenced,
+)
 
 log = logging.getLogger(__name__)
 
-SUBS: Any = Submission.__table__  # type: ignore[attr-defined]
-DOCS: Any = IssuedDocument.__table__  # type: ignore[attr-defined]
-TICKETS: Any = Ticket.__table__  # type: ignore[attr-defined]
-MESSAGES: Any = TicketMessage.__table__  # type: ignore[attr-defined]
-FAMILY_CARDS: Any = FamilyCardData.__table__  # type: ignore[attr-defined]
-ERASED_FILENAME: Final = "dihapus.pdf"
-"""The file name an erased document keeps (its own could name a KK number)."""
 PREFIX: Final = "erase:"
 
 
@@ -54,7 +66,7 @@ class Erasure:
         )
 
     def tap(self, conn: Connection, chat_ref: str, data: str, lang: Lang) -> list[Reply]:
-        """The answer to the confirmation."""
+        """The answer to the confirmation (the dialog then clears the conversation's state)."""
         if data != f"{PREFIX}yes":
             return [Reply(X.ERASE_KEPT.get(lang))]
         counts = self.erase(conn, chat_ref)
@@ -66,33 +78,19 @@ class Erasure:
         )
         return [Reply(X.ERASE_DONE.get(lang))]
 
-    def delete_files(self, answers: Any) -> None:
-        """Delete every uploaded file referenced in ``answers`` (a submission's or a draft's)."""
-        for value in _walk(answers):
-            if isinstance(value, dict) and isinstance(value.get("ref"), str):
-                self._files.delete(value["ref"])
-
     def erase(self, conn: Connection, chat_ref: str) -> dict[str, int]:
         """Erase the chat's data; how many of each kind."""
         channel, _, chat_id = chat_ref.partition(":")
-        subs = conn.execute(
-            select(SUBS.c.id, SUBS.c.reference, SUBS.c.answers).where(
-                SUBS.c.channel == channel, SUBS.c.chat_id == chat_id
-            )
-        ).all()
-        for row in subs:
-            self.delete_files(row.answers)
-        if subs:
-            conn.execute(
-                update(SUBS)
-                .where(SUBS.c.id.in_([r.id for r in subs]))
-                .values(answers={"erased": True}, status="erased", updated_at=utcnow())
-            )
-            conn.execute(
-                delete(FAMILY_CARDS).where(
-                    FAMILY_CARDS.c.reference.in_([r.reference for r in subs])
+        at = utcnow()
+        rows = [
+            SubmissionRow(r.id, r.reference, r.answers)
+            for r in conn.execute(
+                select(SUBS.c.id, SUBS.c.reference, SUBS.c.answers).where(
+                    SUBS.c.channel == channel, SUBS.c.chat_id == chat_id
                 )
             )
+        ]
+        _, files = erase_submissions(conn, rows, status=ERASED, marker=ERASED_MARKER, at=at)
         bookings = 0
         for booking in self._booking.bookings_for_chat(chat_ref):
             if booking.is_active:
@@ -101,38 +99,14 @@ class Erasure:
                     bookings += 1
                 except BookingError:
                     log.warning("booking %s could not be cancelled during erasure", booking.code)
-        documents = conn.execute(
-            update(DOCS)
-            .where(DOCS.c.chat_ref == chat_ref, DOCS.c.status != "revoked")
-            .values(
-                status="revoked",
-                pdf=b"",
-                holder_name="(dihapus)",
-                email=None,
-                filename=ERASED_FILENAME,
-            )
-            .returning(DOCS.c.id)
-        ).all()
-        tickets = [
-            r.id for r in conn.execute(select(TICKETS.c.id).where(TICKETS.c.chat_ref == chat_ref))
-        ]
-        if tickets:
-            conn.execute(delete(MESSAGES).where(MESSAGES.c.ticket_id.in_(tickets)))
-            conn.execute(
-                update(TICKETS)
-                .where(TICKETS.c.id.in_(tickets))
-                .values(status="closed", context={"erased": True}, closed_at=utcnow())
-            )
-        return {"submissions": len(subs), "bookings": bookings, "documents": len(documents)}
-
-
-def _walk(value: Any) -> list[Any]:
-    """Every value nested in answers (group items included)."""
-    found = [value]
-    if isinstance(value, dict):
-        for item in value.values():
-            found += _walk(item)
-    elif isinstance(value, list):
-        for item in value:
-            found += _walk(item)
-    return found
+        codes = blank_bookings(conn, BOOKING.c.chat_ref == chat_ref, at=at)
+        delete_checkins(conn, codes)
+        documents = revoke_documents(conn, DOCS.c.chat_ref == chat_ref)
+        erase_tickets(conn, TICKETS.c.chat_ref == chat_ref, marker=ERASED_MARKER, at=at)
+        state = conn.execute(
+            select(CONV.c.state).where(CONV.c.channel == channel, CONV.c.chat_id == chat_id)
+        ).scalar()
+        files |= file_refs(state)
+        for ref in unreferenced(conn, files, except_chat=(channel, chat_id)):
+            self._files.delete(ref)
+        return {"submissions": len(rows), "bookings": bookings, "documents": documents}

@@ -58,6 +58,7 @@ STATUS_NAMES: Final = {
     "booked": T("terdaftar", "booked"),
     "cancelled": T("dibatalkan", "cancelled"),
     "erased": T("dihapus atas permintaan Anda", "erased at your request"),
+    "purged": T("dihapus, masa simpan habis", "deleted, retention period over"),
 }
 STATUS_IN_PROGRESS: Final = T(
     "Formulir yang sedang Anda isi: {title}. Ketik /mulai lalu Lanjutkan.",

@@ -1,8 +1,12 @@
-"""The background worker: does the outbox's jobs (reminders, documents, emails, notifications).
+"""The background worker: does the outbox's jobs (reminders, documents, emails, notifications,
+the daily retention purge).
 
 At least once: a job is marked done only after its handler returned; a handler that raises is
 retried with exponential backoff, and after ``max_attempts`` the job is marked failed (visible
 to staff). Handlers are idempotent (they check before acting, and keys dedupe the queue).
+Recurring work (the daily purge) is queued by *schedules* the worker calls on every round: each
+queues its next run under a key of its own (``retention:2026-12-03``), so it is queued once
+however many workers run.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Final
 
@@ -20,6 +24,10 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 """Does one job's work from its payload."""
+
+Schedule = Callable[[], None]
+"""Queues the next run of recurring work unless it is queued already (blocking; cheap when
+there is nothing to queue)."""
 
 MAX_ATTEMPTS: Final = 8
 
@@ -39,9 +47,11 @@ class Worker:
         max_attempts: int = MAX_ATTEMPTS,
         base_delay: timedelta = timedelta(seconds=5),
         max_delay: timedelta = timedelta(hours=1),
+        schedules: Sequence[Schedule] = (),
     ) -> None:
         self._outbox = outbox
         self._handlers = dict(handlers)
+        self._schedules = tuple(schedules)
         self._max_attempts = max_attempts
         self._base = base_delay
         self._max = max_delay
@@ -50,6 +60,14 @@ class Worker:
         """Delay before the next attempt after ``attempts`` failed ones."""
         delay: timedelta = min(self._max, self._base * (2 ** max(0, attempts - 1)))
         return delay
+
+    async def schedule(self) -> None:
+        """Let each schedule queue its next run; a failure is logged and tried next round."""
+        for schedule in self._schedules:
+            try:
+                await asyncio.to_thread(schedule)
+            except Exception:  # a database hiccup must not end the worker
+                log.exception("worker: queueing recurring work failed")
 
     async def run_once(self, *, limit: int = 20) -> int:
         """Do the jobs that are due now; returns how many were taken."""
@@ -92,6 +110,7 @@ class Worker:
         """Work until ``stop`` is set (or the task is cancelled), polling every ``idle`` seconds."""
         stop = stop or asyncio.Event()
         while not stop.is_set():
+            await self.schedule()
             try:
                 taken = await self.run_once()
             except Exception:  # a database hiccup must not end the worker

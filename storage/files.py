@@ -63,11 +63,17 @@ class FileStore:
         except OSError as exc:
             raise StorageError("stored file is missing") from exc
 
-    def delete(self, ref: str) -> None:
-        """Remove a stored file (retention, or a citizen's request to delete their data)."""
+    def delete(self, ref: str) -> bool:
+        """Remove a stored file (retention, or a citizen's request to delete their data);
+        whether there was one to remove."""
         match = _REF.match(ref)
-        if match is not None:
-            self._path(match.group(1)).unlink(missing_ok=True)
+        if match is None:
+            return False
+        try:
+            self._path(match.group(1)).unlink()
+        except FileNotFoundError:
+            return False
+        return True
 
     def _path(self, digest: str) -> Path:
         return self._root / digest[:2] / digest

@@ -54,6 +54,7 @@ from flows.text import Lang, Text, parse_lang
 from flows.validators import format_date
 from storage.conversations import ConversationStore
 from storage.errors import StorageError
+from storage.personal import DATA_GONE
 from storage.staff import (
     REVIEWABLE,
     AlreadyAdmitted,
@@ -868,7 +869,7 @@ class StaffPages(StaffSite):
     def _kk_submission(self, reference: str) -> SubmissionInfo | None:
         """The submission if it is a KK change whose data has not been erased."""
         sub = self._desk.submission(reference)
-        if sub is None or sub.form_id not in FAMILY_CARD_FORMS or sub.status == "erased":
+        if sub is None or sub.form_id not in FAMILY_CARD_FORMS or sub.status in DATA_GONE:
             return None
         return sub
 

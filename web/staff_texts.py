@@ -257,6 +257,8 @@ PAGE: Final[dict[str, Text]] = {
     "status_issued": T("dokumen diterbitkan", "document issued"),
     "status_rejected": T("ditolak", "rejected"),
     "status_booked": T("terdaftar", "booked"),
+    "status_erased": T("dihapus atas permintaan warga", "erased at the citizen's request"),
+    "status_purged": T("dihapus, masa simpan habis", "deleted, retention period over"),
     # tickets
     "tickets_title": T("Permintaan bantuan terbuka", "Open hand-off tickets"),
     "ticket": T("Tiket", "Ticket"),

@@ -15,6 +15,7 @@ from storage.staff import DeskStore
 from tests.bot.conftest import NOW, PNG_1PX, Chat, ktp_answers_until_day, submit_newborn
 from tests.bot.test_bookings import Recorder
 from tests.bot.test_family_card import KK, valid_draft
+from tests.bot.test_retention import replace_lost_card
 
 
 def test_erase_my_data(app: App) -> None:
@@ -90,3 +91,46 @@ def test_erase_removes_the_kk_data_staff_completed(app: App) -> None:
     assert doc.status == "revoked"
     assert doc.filename == "dihapus.pdf", "the file name carried the KK number"
     assert KK not in doc.filename
+
+
+def test_erase_keeps_a_photo_another_chat_still_needs(app: App) -> None:
+    photo = PNG_1PX + b"police report"
+    first, second = Chat(app, "family-1"), Chat(app, "family-2")
+    replace_lost_card(first, photo)
+    replace_lost_card(second, photo)  # the same bytes: one stored file
+    stored = app.files.put(photo)
+
+    first.send("/hapusdata")
+    assert "sudah dihapus" in first.tap("Ya, hapus")
+    assert app.files.get(stored.ref) == photo, "the other chat's submission still names it"
+    second.send("/hapusdata")
+    second.tap("Ya, hapus")
+    with pytest.raises(StorageError, match="missing"):
+        app.files.get(stored.ref)
+
+
+def test_erase_blanks_the_chats_bookings_and_their_check_ins(app: App) -> None:
+    chat = Chat(app, "erase-booking")
+    ktp_answers_until_day(chat)
+    chat.tap("Senin, 7 Desember")
+    chat.tap("Saya setuju")
+    chat.tap("Kirim")
+    [booking] = app.booking.bookings_for_chat(chat.key.ref)
+    desk = DeskStore(app.db)
+    desk.record_checkin(
+        booking_code=booking.code,
+        service=booking.service,
+        day=booking.day,
+        temperature=38.1,
+        admitted=False,
+        staff_username="sari",
+        at=NOW,
+    )
+
+    chat.send("/hapusdata")
+    chat.tap("Ya, hapus")
+    [erased] = app.booking.bookings_for_chat(chat.key.ref)
+    assert erased.status.value == "cancelled"
+    assert (erased.nik, erased.holder_name) == ("", "(dihapus)")
+    assert app.booking.day_availability("ktp_recording", date(2026, 12, 7)).left == 30
+    assert desk.checkins([booking.code]) == {}, "a body temperature is health data"
