@@ -7,6 +7,7 @@ import re
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -305,6 +306,24 @@ def cmd_issue(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Operator: run the retention purge now (the worker also runs it daily at 01:00)."""
+    del args
+    from bot.bootstrap import build_app, configure_logging
+    from bot.settings import Settings
+
+    configure_logging("WARNING")
+    app = build_app(Settings())
+    try:
+        now = datetime.now(UTC)
+        cutoff = app.retention.cutoff(now)
+        report = app.retention.purge(now)
+    finally:
+        app.close()
+    print(f"removed what ended before {cutoff.day.isoformat()}: {report.detail()}")
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Bring the database schema up to date (Alembic migrations)."""
     del args
@@ -357,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     issue = sub.add_parser("issue", help=cmd_issue.__doc__)
     issue.add_argument("reference", help="submission reference or booking code")
     issue.set_defaults(func=cmd_issue)
+    sub.add_parser("purge", help=cmd_purge.__doc__).set_defaults(func=cmd_purge)
     staff = sub.add_parser("staff", help="staff accounts of the web pages (/staff/)")
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     staff_add = staff_sub.add_parser("add", help=cmd_staff_add.__doc__)

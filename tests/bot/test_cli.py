@@ -65,3 +65,25 @@ def test_staff_close_day_lists_and_notifies(
     assert app.outbox.find(f"closed:{booking.code}") is not None
     assert not app.booking.day_availability("ktp_recording", date(2026, 12, 7)).bookable
     app.close()
+
+
+def test_purge_by_hand_reports_counts_and_keeps_what_is_in_use(
+    env: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp_path, db_url = env
+    app = make_app(tmp_path, db_url)
+    chat = Chat(app, "cli-2")
+    ktp_answers_until_day(chat)
+    chat.tap("Senin, 7 Desember")
+    chat.tap("Saya setuju")
+    chat.tap("Kirim")
+    app.close()
+    assert main(["purge"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("removed what ended before ")
+    assert "bookings=0" in out
+    assert "submissions=0" in out
+    app = make_app(tmp_path, db_url)
+    [booking] = app.booking.bookings_for_chat(chat.key.ref)
+    assert booking.holder_name == "BUDI SANTOSO", "a future booking is in use"
+    app.close()
