@@ -104,6 +104,20 @@ def ktp_answers_until_day(
     return chat.send("budi@contoh.com")
 
 
+def submit_damaged_replacement(chat: Chat) -> None:
+    """A KTP-el replacement for a damaged card (BUDI SANTOSO, email budi@contoh.com), submitted
+    through the dialog."""
+    chat.send("/mulai")
+    chat.tap("Penggantian KTP-el")
+    chat.tap("Rusak")
+    chat.tap("Ya")
+    for text in ("3371011203850002", "Budi Santoso", "3371012001150003", "081234567890"):
+        chat.send(text)
+    chat.send("budi@contoh.com")
+    chat.tap("Saya setuju")
+    chat.tap("Kirim")
+
+
 def submit_newborn(chat: Chat, *, email: str = "budi@contoh.com") -> str:
     """A KK change adding a newborn (AYU LESTARI SANTOSO, born 01-11-2026 to BUDI SANTOSO and
     SITI AMINAH) submitted through the dialog; its reference."""

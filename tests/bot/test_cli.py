@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import App
 from bot.cli import main
 from tests.bot.conftest import Chat, ktp_answers_until_day, make_app
 
@@ -17,6 +18,16 @@ def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[P
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.chdir(tmp_path)
     return tmp_path, db_url
+
+
+def _book_monday(app: App, chat_id: str) -> Chat:
+    """A KTP-el recording booked through the dialog for Monday 7 December; the chat."""
+    chat = Chat(app, chat_id)
+    ktp_answers_until_day(chat)
+    chat.tap("Senin, 7 Desember")
+    chat.tap("Saya setuju")
+    chat.tap("Kirim")
+    return chat
 
 
 def test_run_without_token_explains_in_one_line(
@@ -46,11 +57,7 @@ def test_staff_close_day_lists_and_notifies(
 ) -> None:
     tmp_path, db_url = env
     app = make_app(tmp_path, db_url)
-    chat = Chat(app, "cli-1")
-    ktp_answers_until_day(chat)
-    chat.tap("Senin, 7 Desember")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    chat = _book_monday(app, "cli-1")
     [booking] = app.booking.bookings_for_chat(chat.key.ref)
     assert main(["booking", "list", "2026-12-07"]) == 0
     out = capsys.readouterr().out
@@ -72,11 +79,7 @@ def test_purge_by_hand_reports_counts_and_keeps_what_is_in_use(
 ) -> None:
     tmp_path, db_url = env
     app = make_app(tmp_path, db_url)
-    chat = Chat(app, "cli-2")
-    ktp_answers_until_day(chat)
-    chat.tap("Senin, 7 Desember")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    chat = _book_monday(app, "cli-2")
     app.close()
     assert main(["purge"]) == 0
     out = capsys.readouterr().out

@@ -37,7 +37,15 @@ from storage.personal import (
     TICKETS,
 )
 from storage.staff import AUDIT, DeskStore
-from tests.bot.conftest import JAKARTA, NOW, PNG_1PX, Chat, ktp_answers_until_day, make_app
+from tests.bot.conftest import (
+    JAKARTA,
+    NOW,
+    PNG_1PX,
+    Chat,
+    ktp_answers_until_day,
+    make_app,
+    submit_damaged_replacement,
+)
 from tests.bot.conftest import submit_newborn as submit_newborn_kk
 from tests.bot.test_bookings import Recorder
 from tests.bot.test_family_card import valid_draft
@@ -95,18 +103,6 @@ def replace_lost_card(chat: Chat, photo: bytes) -> None:
     chat.tap("Penggantian KTP-el")
     chat.tap("Hilang")
     chat.upload(photo, "laporan.png")
-    for text in ("3371011203850002", "Budi Santoso", "3371012001150003", "081234567890"):
-        chat.send(text)
-    chat.send("budi@contoh.com")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
-
-
-def _replace_damaged_card(chat: Chat) -> None:
-    chat.send("/mulai")
-    chat.tap("Penggantian KTP-el")
-    chat.tap("Rusak")
-    chat.tap("Ya")
     for text in ("3371011203850002", "Budi Santoso", "3371012001150003", "081234567890"):
         chat.send(text)
     chat.send("budi@contoh.com")
@@ -186,7 +182,7 @@ def _build(tmp_path: Path, db_url: str) -> World:
     assert desk.set_status(kk_reference, "issued", at=OLD, only_from=("received",))
     assert old.documents.queue_for_reference(kk_reference) == "family_card"
     in_review = Chat(old, "old-review")
-    _replace_damaged_card(in_review)
+    submit_damaged_replacement(in_review)
     assert desk.set_status(
         str(_submission(old, in_review).reference), "in_review", at=OLD, only_from=("received",)
     )

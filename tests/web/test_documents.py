@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 
 from bot.bootstrap import App
 from bot.mail import SmtpMailer
-from tests.bot.conftest import Chat, ktp_answers_until_day
+from tests.bot.conftest import Chat, ktp_answers_until_day, submit_damaged_replacement
 from tests.bot.test_bookings import Recorder
 from web.app import build_web_app, document_pages, start_site
 
@@ -211,15 +211,7 @@ async def test_issue_command_for_an_application(app: App) -> None:
     recorder = Recorder()
     app.notifiers.register("test", recorder)
     chat = Chat(app, "doc-5")
-    chat.send("/mulai")
-    chat.tap("Penggantian KTP-el")
-    chat.tap("Rusak")
-    chat.tap("Ya")
-    for text in ("3371011203850002", "Budi Santoso", "3371012001150003", "081234567890"):
-        chat.send(text)
-    chat.send("budi@contoh.com")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    submit_damaged_replacement(chat)
     from sqlmodel import select
 
     from storage.models import Submission

@@ -9,8 +9,7 @@ from __future__ import annotations
 import email
 import logging
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from email import policy
 from typing import Any
 
@@ -41,25 +40,16 @@ from tests.web.test_staff import (
     status_of,
     submit_replacement,
 )
-from web.app import build_web_app, document_pages, start_site
-from web.staff import add_staff_routes
+from tests.web.test_staff import serve as serve_staff
 
 NIKS = (HEAD_NIK, WIFE_NIK, BABY_NIK, KK)
 WRONG_BABY_NIK = "3371014111260000"
 """Serial 0000 does not exist."""
 
 
-@asynccontextmanager
-async def serve(app: App) -> AsyncIterator[str]:
+def serve(app: App) -> AbstractAsyncContextManager[str]:
     """The print and verification pages with the staff pages (their clock stopped at NOW)."""
-    web_app = build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app))
-    add_staff_routes(web_app, app, clock=Clock(NOW))
-    port = free_port()
-    runner = await start_site(web_app, host="127.0.0.1", port=port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+    return serve_staff(app, Clock(NOW), pages=True)
 
 
 def issue_kinds(app: App, reference: str) -> list[str]:

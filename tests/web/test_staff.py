@@ -30,7 +30,7 @@ from storage.staff import StaffAccounts, WeakPassword, lockout_until
 from storage.staff_models import AuditEntry, CheckIn, StaffSession, SubmissionReview
 from tests.bot.conftest import JAKARTA, NOW, PNG_1PX, Chat, ktp_answers_until_day, make_app
 from tests.bot.test_bookings import Recorder
-from web.app import build_web_app, start_site
+from web.app import build_web_app, document_pages, start_site
 from web.staff import add_staff_routes, parse_temperature, uploaded_files
 from web.staff_auth import COOKIE
 
@@ -56,8 +56,12 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serve(app: App, clock: Clock) -> AsyncIterator[str]:
-    web_app = build_web_app(telegram=None, webhook_secret=None)
+async def serve(app: App, clock: Clock, *, pages: bool = False) -> AsyncIterator[str]:
+    """The staff pages (with the print and verification ``pages`` too) on a free local port,
+    their "now" from ``clock``."""
+    web_app = build_web_app(
+        telegram=None, webhook_secret=None, pages=document_pages(app) if pages else None
+    )
     add_staff_routes(web_app, app, clock=clock)
     port = free_port()
     runner = await start_site(web_app, host="127.0.0.1", port=port)

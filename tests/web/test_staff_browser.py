@@ -30,8 +30,8 @@ from tests.bot.conftest import NOW, PNG_1PX, Chat, make_app, submit_newborn
 from tests.bot.test_bookings import Recorder
 from tests.web.browser import chromium, screenshot
 from tests.web.test_staff import MONDAY, PASSWORD, Clock, add_staff, book, free_port, status_of
+from tests.web.test_staff import serve as serve_staff
 from web.app import build_web_app, document_pages, start_site
-from web.staff import add_staff_routes
 from web.staff_auth import COOKIE
 
 if TYPE_CHECKING:
@@ -51,13 +51,13 @@ HOME_TITLE: Final = "Beranda petugas"
 async def serve(app: App, clock: Clock | None = None) -> AsyncIterator[str]:
     """The web application on a free local port: as in production, or with ``clock`` for the
     staff pages' "today"."""
-    if clock is None:
-        web_app = build_web_app(
-            telegram=None, webhook_secret=None, pages=document_pages(app), staff=app
-        )
-    else:
-        web_app = build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app))
-        add_staff_routes(web_app, app, clock=clock)
+    if clock is not None:
+        async with serve_staff(app, clock, pages=True) as base:
+            yield base
+        return
+    web_app = build_web_app(
+        telegram=None, webhook_secret=None, pages=document_pages(app), staff=app
+    )
     port = free_port()
     runner = await start_site(web_app, host="127.0.0.1", port=port)
     try:
