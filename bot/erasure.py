@@ -26,12 +26,8 @@ from storage.booking import BOOKING
 from storage.files import FileStore
 from storage.models import utcnow
 from storage.personal import (
-    CONV,
-    DOCS,
     ERASED,
     ERASED_MARKER,
-    SUBS,
-    TICKETS,
     SubmissionRow,
     blank_bookings,
     delete_checkins,
@@ -41,6 +37,7 @@ from storage.personal import (
     revoke_documents,
     unreferenced,
 )
+from storage.tables import CONV, DOCS, SUBMISSIONS, TICKETS
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +82,8 @@ class Erasure:
         rows = [
             SubmissionRow(r.id, r.reference, r.answers)
             for r in conn.execute(
-                select(SUBS.c.id, SUBS.c.reference, SUBS.c.answers).where(
-                    SUBS.c.channel == channel, SUBS.c.chat_id == chat_id
+                select(SUBMISSIONS.c.id, SUBMISSIONS.c.reference, SUBMISSIONS.c.answers).where(
+                    SUBMISSIONS.c.channel == channel, SUBMISSIONS.c.chat_id == chat_id
                 )
             )
         ]

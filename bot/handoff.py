@@ -30,13 +30,12 @@ from flows.state import MORE, State
 from flows.text import Lang
 from flows.validators import format_date, mask_nik
 from storage.db import Database
-from storage.models import Ticket, TicketMessage, utcnow
+from storage.models import utcnow
 from storage.outbox import Outbox
+from storage.tables import MESSAGES, TICKETS
 
 log = logging.getLogger(__name__)
 
-TICKETS: Any = Ticket.__table__  # type: ignore[attr-defined]
-MESSAGES: Any = TicketMessage.__table__  # type: ignore[attr-defined]
 OPEN_KIND: Final = "handoff.open"
 RELAY_KIND: Final = "handoff.relay"
 PREFIX: Final = "hand:"

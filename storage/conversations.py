@@ -15,10 +15,8 @@ from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.models import Conversation, ProcessedUpdate, utcnow
-
-CONV: Any = Conversation.__table__  # type: ignore[attr-defined]
-UPDATES: Any = ProcessedUpdate.__table__  # type: ignore[attr-defined]
+from storage.models import utcnow
+from storage.tables import CONV, UPDATES
 
 
 @dataclass

@@ -10,9 +10,9 @@ from typing import Any, Final
 from sqlalchemy import select, update
 
 from storage.db import Database
-from storage.models import IssuedDocument, utcnow
+from storage.models import utcnow
+from storage.tables import DOCS
 
-DOCS: Any = IssuedDocument.__table__  # type: ignore[attr-defined]
 MAX_PIN_FAILURES: Final = 5
 
 

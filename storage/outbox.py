@@ -17,9 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.db import Database
-from storage.models import OutboxJob, utcnow
-
-JOBS: Any = OutboxJob.__table__  # type: ignore[attr-defined]
+from storage.models import utcnow
+from storage.tables import JOBS
 
 
 @dataclass(frozen=True, slots=True)

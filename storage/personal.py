@@ -36,17 +36,16 @@ from sqlalchemy import (
 
 from booking.models import BookingStatus
 from storage.booking import BOOKING
-from storage.models import Conversation, IssuedDocument, Submission, Ticket, TicketMessage
-from storage.staff_models import CheckIn, FamilyCardData, SubmissionReview
-
-SUBS: Any = Submission.__table__  # type: ignore[attr-defined]
-CONV: Any = Conversation.__table__  # type: ignore[attr-defined]
-DOCS: Any = IssuedDocument.__table__  # type: ignore[attr-defined]
-TICKETS: Any = Ticket.__table__  # type: ignore[attr-defined]
-MESSAGES: Any = TicketMessage.__table__  # type: ignore[attr-defined]
-FAMILY_CARDS: Any = FamilyCardData.__table__  # type: ignore[attr-defined]
-REVIEWS: Any = SubmissionReview.__table__  # type: ignore[attr-defined]
-CHECKINS: Any = CheckIn.__table__  # type: ignore[attr-defined]
+from storage.tables import (
+    CHECKINS,
+    CONV,
+    DOCS,
+    FAMILY_CARDS,
+    MESSAGES,
+    REVIEWS,
+    SUBMISSIONS,
+    TICKETS,
+)
 
 ERASED_NAME: Final = "(dihapus)"
 """The holder name an erased document or booking keeps."""
@@ -114,13 +113,13 @@ def erase_submissions(
     """
     if not rows:
         return [], set()
-    stmt = update(SUBS).where(SUBS.c.id.in_([r.id for r in rows]))
+    stmt = update(SUBMISSIONS).where(SUBMISSIONS.c.id.in_([r.id for r in rows]))
     if where is not None:
         stmt = stmt.where(where)
     values: dict[str, Any] = {"answers": dict(marker), "status": status, "updated_at": at}
     if unlink:
         values["chat_id"] = ""
-    changed = {r.id for r in conn.execute(stmt.values(**values).returning(SUBS.c.id))}
+    changed = {r.id for r in conn.execute(stmt.values(**values).returning(SUBMISSIONS.c.id))}
     erased = [r for r in rows if r.id in changed]
     references = [r.reference for r in erased]
     files: set[str] = set()
@@ -244,7 +243,7 @@ def unreferenced(
     if except_chat is not None:
         other_chats = not_(and_(CONV.c.channel == except_chat[0], CONV.c.chat_id == except_chat[1]))
     for column, condition in (
-        (SUBS.c.answers, SUBS.c.status.not_in(DATA_GONE)),
+        (SUBMISSIONS.c.answers, SUBMISSIONS.c.status.not_in(DATA_GONE)),
         (CONV.c.state, other_chats),
     ):
         pending = sorted(left)

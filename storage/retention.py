@@ -15,23 +15,17 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, delete, or_, select
 
 from storage.booking import BOOKING
 from storage.db import Database
-from storage.models import OutboxJob, ProcessedUpdate
 from storage.personal import (
-    CHECKINS,
-    CONV,
-    DOCS,
     ERASED,
     ERASED_MARKER,
     PURGED,
     PURGED_MARKER,
-    SUBS,
-    TICKETS,
     SubmissionRow,
     blank_bookings,
     booking_pending,
@@ -42,10 +36,18 @@ from storage.personal import (
     revoke_documents,
     unreferenced,
 )
-from storage.staff import ATTEMPTS, ATTEMPTS_KEPT, SESSIONS
-
-UPDATES: Any = ProcessedUpdate.__table__  # type: ignore[attr-defined]
-JOBS: Any = OutboxJob.__table__  # type: ignore[attr-defined]
+from storage.staff import ATTEMPTS_KEPT
+from storage.tables import (
+    ATTEMPTS,
+    CHECKINS,
+    CONV,
+    DOCS,
+    JOBS,
+    SESSIONS,
+    SUBMISSIONS,
+    TICKETS,
+    UPDATES,
+)
 
 FINISHED: Final = ("issued", "rejected", "cancelled")
 """Submission statuses after which nothing more happens to a submission."""
@@ -123,14 +125,25 @@ class RetentionStore:
         and the reasons of review decisions deleted. A booking form's submission waits until
         its booking, and any booking it was moved to, is past the cutoff. A submission erased on
         request (no answers left) only forgets its chat."""
-        finished = and_(SUBS.c.updated_at < cutoff.at, SUBS.c.status.in_((*FINISHED, BOOKED)))
-        erased = and_(SUBS.c.updated_at < cutoff.at, SUBS.c.status == ERASED, SUBS.c.chat_id != "")
+        finished = and_(
+            SUBMISSIONS.c.updated_at < cutoff.at, SUBMISSIONS.c.status.in_((*FINISHED, BOOKED))
+        )
+        erased = and_(
+            SUBMISSIONS.c.updated_at < cutoff.at,
+            SUBMISSIONS.c.status == ERASED,
+            SUBMISSIONS.c.chat_id != "",
+        )
         with self._db.session() as session:
             conn = session.connection()
             rows = conn.execute(
-                select(SUBS.c.id, SUBS.c.reference, SUBS.c.status, SUBS.c.answers)
-                .where(SUBS.c.id > after, or_(finished, erased))
-                .order_by(SUBS.c.id)
+                select(
+                    SUBMISSIONS.c.id,
+                    SUBMISSIONS.c.reference,
+                    SUBMISSIONS.c.status,
+                    SUBMISSIONS.c.answers,
+                )
+                .where(SUBMISSIONS.c.id > after, or_(finished, erased))
+                .order_by(SUBMISSIONS.c.id)
                 .limit(self._size)
             ).all()
             if not rows:
@@ -162,8 +175,8 @@ class RetentionStore:
         blanked, chat forgotten), unless their submission is still in use or their booking's
         day is not past the cutoff."""
         in_use = (
-            select(SUBS.c.id)
-            .where(SUBS.c.reference == DOCS.c.reference, SUBS.c.status.in_(IN_USE))
+            select(SUBMISSIONS.c.id)
+            .where(SUBMISSIONS.c.reference == DOCS.c.reference, SUBMISSIONS.c.status.in_(IN_USE))
             .exists()
         )
         booking_kept = (

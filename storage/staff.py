@@ -23,27 +23,18 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
 from storage.errors import StorageError
-from storage.models import Submission, Ticket, TicketMessage
-from storage.staff_models import (
-    AuditEntry,
-    CheckIn,
-    FamilyCardData,
-    SigninAttempt,
-    StaffAccount,
-    StaffSession,
-    SubmissionReview,
+from storage.tables import (
+    ACCOUNTS,
+    ATTEMPTS,
+    AUDIT,
+    CHECKINS,
+    FAMILY_CARDS,
+    MESSAGES,
+    REVIEWS,
+    SESSIONS,
+    SUBMISSIONS,
+    TICKETS,
 )
-
-ACCOUNTS: Any = StaffAccount.__table__  # type: ignore[attr-defined]
-SESSIONS: Any = StaffSession.__table__  # type: ignore[attr-defined]
-ATTEMPTS: Any = SigninAttempt.__table__  # type: ignore[attr-defined]
-AUDIT: Any = AuditEntry.__table__  # type: ignore[attr-defined]
-CHECKINS: Any = CheckIn.__table__  # type: ignore[attr-defined]
-REVIEWS: Any = SubmissionReview.__table__  # type: ignore[attr-defined]
-FAMILY_CARDS: Any = FamilyCardData.__table__  # type: ignore[attr-defined]
-SUBMISSIONS: Any = Submission.__table__  # type: ignore[attr-defined]
-TICKETS: Any = Ticket.__table__  # type: ignore[attr-defined]
-MESSAGES: Any = TicketMessage.__table__  # type: ignore[attr-defined]
 
 MIN_PASSWORD_LENGTH: Final = 10
 MAX_PASSWORD_LENGTH: Final = 1024

@@ -26,17 +26,18 @@ from bot.worker import Worker
 from flows.protocol import Tap, TextIn
 from storage.booking import BOOKING
 from storage.models import OutboxJob, ProcessedUpdate
-from storage.personal import (
+from storage.staff import DeskStore
+from storage.tables import (
+    AUDIT,
     CHECKINS,
     CONV,
     DOCS,
     FAMILY_CARDS,
     MESSAGES,
     REVIEWS,
-    SUBS,
+    SUBMISSIONS,
     TICKETS,
 )
-from storage.staff import AUDIT, DeskStore
 from tests.bot.conftest import (
     JAKARTA,
     NOW,
@@ -80,13 +81,15 @@ def _rows(app: App, stmt: Any) -> list[Any]:
 def _submission(app: App, chat: Chat) -> Any:
     [row] = _rows(
         app,
-        select(SUBS).where(SUBS.c.channel == chat.key.channel, SUBS.c.chat_id == chat.key.chat_id),
+        select(SUBMISSIONS).where(
+            SUBMISSIONS.c.channel == chat.key.channel, SUBMISSIONS.c.chat_id == chat.key.chat_id
+        ),
     )
     return row
 
 
 def _by_reference(app: App, reference: str) -> Any:
-    [row] = _rows(app, select(SUBS).where(SUBS.c.reference == reference))
+    [row] = _rows(app, select(SUBMISSIONS).where(SUBMISSIONS.c.reference == reference))
     return row
 
 
