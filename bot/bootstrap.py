@@ -37,6 +37,7 @@ from storage.documents import DocumentStore
 from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.outbox import Outbox
+from storage.personal import FORGET_TOPIC_KIND
 
 
 @dataclass
@@ -71,6 +72,7 @@ class App:
                 EMAIL_KIND: self.documents.email,
                 HANDOFF_OPEN: self.handoff.open_job,
                 HANDOFF_RELAY: self.handoff.relay_job,
+                FORGET_TOPIC_KIND: self.handoff.forget_topic_job,
                 RETENTION_KIND: self.retention.job,
             },
             schedules=(self.retention.schedule,),

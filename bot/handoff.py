@@ -53,6 +53,10 @@ class StaffChannel(Protocol):
         """Post into a topic."""
         ...
 
+    async def delete_topic(self, topic_id: int) -> None:
+        """Delete a topic with its messages (the ticket's data was erased or purged)."""
+        ...
+
 
 class HandoffService:
     """Tickets: opening, relaying both ways, closing."""
@@ -238,6 +242,13 @@ class HandoffService:
                 .scalar_one()
             )
         await self.staff.post(int(ticket["topic_id"]), f"👤 Warga: {escape(text)}")
+
+    async def forget_topic_job(self, payload: dict[str, Any]) -> None:
+        """Job ``handoff.forget_topic``: delete the topic of a ticket whose data was erased
+        (``/hapusdata``) or purged (retention), so the staff group keeps no copy either."""
+        if self.staff is None:
+            raise RuntimeError("no staff chat configured in this process")
+        await self.staff.delete_topic(int(payload["topic"]))
 
     def _ticket(self, ticket_id: int) -> dict[str, Any]:
         with self._db.session() as session:

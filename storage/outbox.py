@@ -33,14 +33,37 @@ class Job:
     """Attempts so far, this one included."""
 
 
+def enqueue_on(
+    conn: Connection,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    key: str,
+    run_at: datetime | None = None,
+) -> None:
+    """Queue a job in ``conn``'s transaction; a job with the same ``key`` is queued once. For
+    stores that change data and must leave work behind atomically (no ``Outbox`` at hand)."""
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    now = utcnow()
+    conn.execute(
+        insert(JOBS).on_conflict_do_nothing(index_elements=["key"]),
+        {
+            "kind": kind,
+            "key": key,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+            "run_at": run_at or now,
+            "created_at": now,
+        },
+    )
+
+
 class Outbox:
     """Queue and take jobs on one database."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._insert = (sqlite_insert if db.is_sqlite else pg_insert)(JOBS).on_conflict_do_nothing(
-            index_elements=["key"]
-        )
 
     def enqueue(
         self,
@@ -52,19 +75,7 @@ class Outbox:
         run_at: datetime | None = None,
     ) -> None:
         """Queue a job in the caller's transaction; a job with the same ``key`` is queued once."""
-        now = utcnow()
-        conn.execute(
-            self._insert,
-            {
-                "kind": kind,
-                "key": key,
-                "payload": payload,
-                "status": "pending",
-                "attempts": 0,
-                "run_at": run_at or now,
-                "created_at": now,
-            },
-        )
+        enqueue_on(conn, kind, payload, key=key, run_at=run_at)
 
     def add(
         self, kind: str, payload: dict[str, Any], *, key: str, run_at: datetime | None = None

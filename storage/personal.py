@@ -36,6 +36,7 @@ from sqlalchemy import (
 
 from booking.models import BookingStatus
 from storage.booking import BOOKING
+from storage.outbox import enqueue_on
 from storage.tables import (
     CHECKINS,
     CONV,
@@ -62,6 +63,8 @@ ERASED_MARKER: Final = {"erased": True}
 PURGED_MARKER: Final = {"purged": True}
 """What they become when the retention purge removed them."""
 FILE_PREFIX: Final = "file:"
+FORGET_TOPIC_KIND: Final = "handoff.forget_topic"
+"""Outbox job: delete an erased ticket's topic in the staff group (``bot.handoff``)."""
 _CHUNK: Final = 50
 """File references looked up per statement (one ``LIKE`` each)."""
 
@@ -178,19 +181,41 @@ def erase_tickets(
     unlink: bool = False,
 ) -> list[int]:
     """Close the tickets ``where`` selects, replace their context (the answers so far, masked)
-    by ``marker`` and delete their messages; ``unlink`` also forgets the chat. Returns the
-    tickets changed."""
+    by ``marker`` and delete their messages; ``unlink`` also forgets the chat. Their topics in
+    the staff group hold the same conversation: a ``FORGET_TOPIC_KIND`` job per topic deletes
+    it there (the worker, through the staff channel). Returns the tickets changed."""
+    topics = {
+        row.id: row.topic_id
+        for row in conn.execute(select(TICKETS.c.id, TICKETS.c.topic_id).where(where))
+    }
+    if not topics:
+        return []
     values: dict[str, Any] = {
         "status": "closed",
         "context": dict(marker),
         "closed_at": func.coalesce(TICKETS.c.closed_at, at),
+        "topic_id": None,
     }
     if unlink:
         values["chat_ref"] = ""
-    stmt = update(TICKETS).where(where).values(**values).returning(TICKETS.c.id)
+    stmt = (
+        update(TICKETS)
+        .where(TICKETS.c.id.in_(list(topics)), where)
+        .values(**values)
+        .returning(TICKETS.c.id)
+    )
     ids = [row.id for row in conn.execute(stmt)]
     if ids:
         conn.execute(delete(MESSAGES).where(MESSAGES.c.ticket_id.in_(ids)))
+    for ticket_id in ids:
+        topic_id = topics.get(ticket_id)
+        if topic_id is not None:
+            enqueue_on(
+                conn,
+                FORGET_TOPIC_KIND,
+                {"topic": int(topic_id)},
+                key=f"topic:{ticket_id}:{topic_id}",
+            )
     return ids
 
 

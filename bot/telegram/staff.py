@@ -60,6 +60,15 @@ class TelegramStaffChannel:
             what="ticket message",
         )
 
+    async def delete_topic(self, topic_id: int) -> None:
+        """Delete a ticket's topic and its messages (a topic already gone is logged, not
+        retried: Telegram answers 400)."""
+        await self._sender.call(
+            self._chat_id,
+            lambda: self._bot.delete_forum_topic(chat_id=self._chat_id, message_thread_id=topic_id),
+            what="deleteForumTopic",
+        )
+
 
 def build_staff_router(
     *,

@@ -25,7 +25,6 @@ from bot.retention import KIND, PurgeReport
 from bot.worker import Worker
 from flows.protocol import Tap, TextIn
 from storage.booking import BOOKING
-from storage.models import OutboxJob, ProcessedUpdate
 from storage.staff import DeskStore
 from storage.tables import (
     AUDIT,
@@ -33,10 +32,12 @@ from storage.tables import (
     CONV,
     DOCS,
     FAMILY_CARDS,
+    JOBS,
     MESSAGES,
     REVIEWS,
     SUBMISSIONS,
     TICKETS,
+    UPDATES,
 )
 from tests.bot.conftest import (
     JAKARTA,
@@ -53,8 +54,8 @@ from tests.bot.test_family_card import valid_draft
 
 OLD = datetime(2026, 6, 4, 8, 0, tzinfo=JAKARTA)
 """Thursday 4 June 2026: six months before ``NOW``; the retention (90 days) ends 4 September."""
-JOBS: Any = OutboxJob.__table__  # type: ignore[attr-defined]
-UPDATES: Any = ProcessedUpdate.__table__  # type: ignore[attr-defined]
+HELPED_TOPIC, WAITING_TOPIC = 77, 78
+"""Staff-group topics of June's tickets."""
 POLICE_REPORT = PNG_1PX + b"police report"
 """A photo only the old KTP replacement sends (content-addressed: its own file)."""
 DRAFT_PHOTO = PNG_1PX + b"draft photo"
@@ -210,6 +211,11 @@ def _build(tmp_path: Path, db_url: str) -> World:
     waiting.send("/mulai")
     old.dialog.handle(waiting.key, Tap("hand:open"))
     old.dialog.handle(waiting.key, TextIn("masih menunggu"))
+    with old.db.session() as session:  # the worker opened their topics in the staff group
+        for chat, topic in ((helped, HELPED_TOPIC), (waiting, WAITING_TOPIC)):
+            session.connection().execute(
+                update(TICKETS).where(TICKETS.c.chat_ref == chat.key.ref).values(topic_id=topic)
+            )
     drafting = Chat(old, "old-drafting")
     drafting.send("/mulai")
     drafting.tap("Penggantian KTP-el")
@@ -362,6 +368,9 @@ def test_purge_removes_what_ended_before_the_cutoff_and_keeps_what_is_in_use(
     assert tickets["open"].chat_ref == world.waiting.key.ref
     [message] = _rows(app, select(MESSAGES.c.ticket_id, MESSAGES.c.text))
     assert (message.ticket_id, message.text) == (tickets["open"].id, "masih menunggu")
+    assert (tickets["closed"].topic_id, tickets["open"].topic_id) == (None, WAITING_TOPIC)
+    forget = _rows(app, select(JOBS.c.payload).where(JOBS.c.kind == "handoff.forget_topic"))
+    assert [job.payload for job in forget] == [{"topic": HELPED_TOPIC}], "the staff copy goes too"
 
     # Conversations idle since June are gone, unless the chat waits for staff or came back.
     for chat in (world.in_review, world.helped, world.drafting):

@@ -77,3 +77,14 @@ async def test_stuck_citizen_talks_to_staff_then_finishes_the_form(
             assert status[0] == "closed"
             assert status[1].startswith("staff:")
             assert list(said) == ["citizen", "staff"]
+
+        # the citizen erases their data: the staff group's topic with the conversation goes too
+        citizen.send_command("/hapusdata")
+        await reply(citizen, "Hapus semua data Anda")
+        await tap(citizen, "Ya, hapus data saya", "Data Anda sudah dihapus")
+        assert not h.server.topics(STAFF_GROUP)[topic_id].deleted
+        await work(h)
+        assert h.server.topics(STAFF_GROUP)[topic_id].deleted
+        with h.app.db.engine.connect() as conn:
+            assert conn.execute(text("SELECT topic_id FROM ticket")).scalar_one() is None
+            assert conn.execute(text("SELECT count(*) FROM ticket_message")).scalar_one() == 0
