@@ -11,11 +11,10 @@ cross-references (conditions naming earlier questions, NIK checks) are checked i
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from flows.text import Lang, Text
+from flows.text import Text
 
 
 class QType(StrEnum):
@@ -38,10 +37,6 @@ class QType(StrEnum):
     DAY = "day"
     GROUP = "group"
     STOP = "stop"
-
-
-BUTTON_TYPES = frozenset({QType.CHOICE, QType.MULTI, QType.DAY, QType.YES_NO, QType.CONSENT})
-"""Types whose answers are offered as buttons."""
 
 
 class _Model(BaseModel):
@@ -96,13 +91,6 @@ class Condition(_Model):
             names = ", ".join(n.rstrip("_") for n in COMPARISONS)
             raise ValueError(f"a condition needs exactly one operator ({names})")
         return self
-
-    def referenced(self) -> set[str]:
-        """Every question id this condition reads."""
-        found: set[str] = set() if self.question is None else {self.question}
-        for child in (*(self.all_ or ()), *(self.any_ or ()), *((self.not_,) if self.not_ else ())):
-            found |= child.referenced()
-        return found
 
 
 COMPARISONS: tuple[str, ...] = (
@@ -259,15 +247,3 @@ class Form(_Model):
             if q.id == qid:
                 return q
         raise KeyError(qid)
-
-    def label(self, lang: Lang) -> str:
-        """The form's title in ``lang``."""
-        return self.title.get(lang)
-
-
-def dump_condition(cond: Condition) -> dict[str, Any]:
-    """A condition as the plain mapping a form file would hold (for messages and tests)."""
-    return cond.model_dump(by_alias=True, exclude_none=True)
-
-
-ScopeKind = Literal["top", "group"]

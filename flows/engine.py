@@ -14,6 +14,7 @@ is asked again; the hypothesis tests hold the engine to that.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -173,7 +174,7 @@ def positions(form: Form, answers: Mapping[str, Any], today: date) -> list[Path]
             continue
         items = answers.get(q.id) or []
         count = len(items)
-        shown = max(count, min(q.min_items, 1) if count == 0 else count)
+        shown = count or min(q.min_items, 1)
         for i in range(shown):
             out.extend(
                 (q.id, i, sub.id)
@@ -554,7 +555,7 @@ class _Run:
                 return V.format_date(date.fromisoformat(value), self.lang)
             if t is QType.DAY:
                 return V.format_date(date.fromisoformat(value), self.lang, weekday=True)
-            if t in {QType.CHOICE, QType.DAY}:
+            if t is QType.CHOICE:
                 for opt in self.options(q, path):
                     if opt.value == value:
                         return self.t(opt.label)
@@ -1007,10 +1008,10 @@ class _Run:
     def on_summary_text(self, event: Event) -> None:
         if isinstance(event, TextIn):
             text = event.text.strip().lower()
-            entries = self.summary_entries()
             if text in {"kirim", "send", "submit", "ya", "yes", "ok"}:
                 self.submit()
                 return
+            entries = self.summary_entries()
             n = _whole(text)
             if n is not None and 1 <= n <= len(entries):
                 self.set(editing=True)
@@ -1250,7 +1251,7 @@ def _short(text: str, limit: int = 28) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)
 
 
 def _plus_years(d: date, years: int) -> date:

@@ -42,7 +42,6 @@ SUMMARY_FOOT: Final = T(
 )
 SUBMIT: Final = T("📨 Kirim", "📨 Send")
 EDIT: Final = T("✏️ {n}. {label}", "✏️ {n}. {label}")
-SUBMITTING: Final = T("Mengirim data Anda…", "Sending your data…")
 
 CANCEL_ASK: Final = T(
     "Batalkan formulir ini? Jawaban yang sudah Anda isi akan dihapus.",

@@ -9,7 +9,6 @@ Lang = Literal["id", "en"]
 """A language the bot speaks: Indonesian (default) or English."""
 
 LANGS: Final[tuple[Lang, ...]] = ("id", "en")
-DEFAULT_LANG: Final[Lang] = "id"
 
 
 @dataclass(frozen=True, slots=True)

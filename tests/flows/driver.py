@@ -9,6 +9,7 @@ the conversation it checks.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -63,6 +64,11 @@ def choice(
 ) -> DynamicChoice:
     """A run-time option with the same label in both languages unless ``label_en`` is given."""
     return DynamicChoice(value, Text(label, label_en or label), enabled)
+
+
+def reloaded(state: State) -> State:
+    """``state`` saved as JSON text and read back, as the dialog service does across a restart."""
+    return State.from_json(json.loads(json.dumps(state.to_json())))
 
 
 class EffectError(AssertionError):

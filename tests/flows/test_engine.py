@@ -28,8 +28,8 @@ from flows.protocol import (
     TextIn,
 )
 from flows.state import MORE, State
-from flows.text import Lang, Text
-from tests.flows.driver import TODAY, Driver, strip_html
+from flows.text import LANGS, Lang, Text
+from tests.flows.driver import TODAY, Driver, reloaded, strip_html
 from tests.flows.forms_for_tests import (
     COLOURS,
     DAYS,
@@ -47,7 +47,6 @@ from tests.flows.forms_for_tests import (
     t,
 )
 
-LANGS: tuple[Lang, ...] = ("id", "en")
 LABEL = {"id": "Pertanyaan uji", "en": "Test question"}
 
 
@@ -62,6 +61,13 @@ def at_question(form_type: str, lang: Lang = "id", **options: Any) -> Driver:
 def plain(value: Any) -> Any:
     """``value`` as it comes back from a JSON column."""
     return json.loads(json.dumps(value))
+
+
+def add_member(drv: Driver, name: str, nik: str) -> None:
+    """Answer one member of ``group_form`` under "Ubah data": name, NIK, not employed."""
+    drv.type(name)
+    drv.type(nik)
+    drv.tap("Tidak")
 
 
 # --- every question type: a good answer, and a bad one -----------------------------------------
@@ -727,8 +733,7 @@ def test_set_lang_keeps_a_multi_selection_in_progress() -> None:
 
 def resumed(drv: Driver) -> Driver:
     """``drv`` with its state saved to JSON and read back, as after a restart."""
-    saved = json.dumps(drv.state.to_json())
-    drv.state = State.from_json(json.loads(saved))
+    drv.state = reloaded(drv.state)
     return drv
 
 
@@ -922,9 +927,7 @@ def test_back_while_editing_then_removing_a_member_then_back_and_keep() -> None:
     drv = Driver(group_form(min_items=1, max_items=3))
     drv.tap("Ubah data")
     for i, name in enumerate(("siti aminah", "budi santoso", "ayu lestari")):
-        drv.type(name)
-        drv.type(NIK_MAN_1985)
-        drv.tap("Tidak")
+        add_member(drv, name, NIK_MAN_1985)
         if i < 2:
             drv.tap("Tambah lagi")
     assert drv.path == ("note",), "three is the most"
@@ -1212,9 +1215,7 @@ def test_group_sub_questions_follow_the_top_level_answer() -> None:
 def test_group_back_across_item_boundaries_keeps_everything() -> None:
     drv = Driver(group_form())
     drv.tap("Ubah data")
-    drv.type("siti aminah")
-    drv.type(NIK_WOMAN_1990)
-    drv.tap("Tidak")
+    add_member(drv, "siti aminah", NIK_WOMAN_1990)
     drv.tap("Tambah lagi")
     drv.type("budi santoso")
     assert drv.path == ("members", 1, "nik")
@@ -1241,9 +1242,7 @@ def test_group_remove_last_and_min_items() -> None:
     drv = Driver(group_form(min_items=1, max_items=3))
     drv.tap("Ubah data")
     for name, nik in (("siti aminah", NIK_WOMAN_1990), ("budi santoso", NIK_MAN_1985)):
-        drv.type(name)
-        drv.type(nik)
-        drv.tap("Tidak")
+        add_member(drv, name, nik)
         if drv.path == ("members", 1, MORE):
             drv.tap("Tambah lagi")
     assert drv.path == ("members", 2, MORE)
@@ -1261,9 +1260,7 @@ def test_group_max_items_stops_asking_for_more() -> None:
     drv = Driver(group_form(min_items=1, max_items=2))
     drv.tap("Ubah data")
     for name in ("siti aminah", "budi santoso"):
-        drv.type(name)
-        drv.type(NIK_MAN_1985)
-        drv.tap("Tidak")
+        add_member(drv, name, NIK_MAN_1985)
         if drv.path == ("members", 1, MORE):
             drv.type("ya")
     assert drv.path == ("note",)
@@ -1272,13 +1269,9 @@ def test_group_max_items_stops_asking_for_more() -> None:
 def test_group_min_items_two_asks_two_before_add_another() -> None:
     drv = Driver(group_form(min_items=2, max_items=3))
     drv.tap("Ubah data")
-    drv.type("siti aminah")
-    drv.type(NIK_WOMAN_1990)
-    drv.tap("Tidak")
+    add_member(drv, "siti aminah", NIK_WOMAN_1990)
     assert drv.path == ("members", 1, "name"), "a second member is required"
-    drv.type("budi santoso")
-    drv.type(NIK_MAN_1985)
-    drv.tap("Tidak")
+    add_member(drv, "budi santoso", NIK_MAN_1985)
     assert drv.path == ("members", 2, MORE)
     assert not drv.has_button("Hapus"), "two members are the minimum"
     drv.tap_data(f"{drv.state.seq}:g:rm")
@@ -1305,9 +1298,7 @@ def test_group_bad_answers_in_indonesian() -> None:
     assert "Nama tidak boleh berisi angka" in drv.last_text()
     assert drv.path == ("members", 0, "name")
     assert "members" not in drv.answers
-    drv.type("siti aminah")
-    drv.type(NIK_WOMAN_1990)
-    drv.tap("Tidak")
+    add_member(drv, "siti aminah", NIK_WOMAN_1990)
     drv.type("mungkin")
     assert "jawab dengan tombol Ya atau Tidak" in drv.last_text()
     assert "Ada anggota lain?" in drv.last_text()
@@ -1334,9 +1325,7 @@ def test_group_saying_no_after_going_back_drops_the_later_items() -> None:
     drv = Driver(group_form())
     drv.tap("Ubah data")
     for name in ("siti aminah", "budi santoso"):
-        drv.type(name)
-        drv.type(NIK_MAN_1985)
-        drv.tap("Tidak")
+        add_member(drv, name, NIK_MAN_1985)
         if drv.path == ("members", 1, MORE):
             drv.tap("Tambah lagi")
     drv.tap("Tidak, lanjut")
@@ -1357,9 +1346,7 @@ def test_group_saying_no_after_going_back_drops_the_later_items() -> None:
 def test_group_edit_from_the_summary_adds_a_member() -> None:
     drv = Driver(group_form())
     drv.tap("Ubah data")
-    drv.type("siti aminah")
-    drv.type(NIK_WOMAN_1990)
-    drv.tap("Tidak")
+    add_member(drv, "siti aminah", NIK_WOMAN_1990)
     drv.tap("Tidak, lanjut")
     drv.type("catatan")
     drv.tap("✏️ 5. Anggota")
@@ -1376,9 +1363,7 @@ def test_group_edit_from_the_summary_adds_a_member() -> None:
 def test_group_changing_the_top_level_answer_asks_the_new_sub_questions() -> None:
     drv = Driver(group_form())
     drv.tap("Ubah data")
-    drv.type("siti aminah")
-    drv.type(NIK_WOMAN_1990)
-    drv.tap("Tidak")
+    add_member(drv, "siti aminah", NIK_WOMAN_1990)
     drv.tap("Tidak, lanjut")
     drv.type("catatan")
     drv.tap("Jenis perubahan")

@@ -35,7 +35,7 @@ from flows.definition import Form, QType, Question
 from flows.protocol import Reply, SubmitFailed, Submitted, Tap
 from flows.state import MORE, Path, State
 from flows.text import Text
-from tests.flows.driver import TODAY, Driver
+from tests.flows.driver import TODAY, Driver, reloaded
 from tests.flows.forms_for_tests import (
     KK_NUMBER,
     NIK_CHILD_2015,
@@ -196,7 +196,7 @@ def act(drv: Driver, action: tuple[Any, ...]) -> None:
     elif kind == "resume":
         drv.resume()
     elif kind == "restart":
-        drv.state = State.from_json(json.loads(json.dumps(drv.state.to_json())))
+        drv.state = reloaded(drv.state)
         drv.resume()
     elif kind == "lang":
         drv.set_lang(action[1])
