@@ -36,25 +36,24 @@ class WorkingCalendar:
 
     def __init__(self, policy: BookingPolicy) -> None:
         self.policy = policy
-        self._public: dict[int, dict[date, str]] = {}
-        self._joint: dict[int, dict[date, str]] = {}
+        self._years: dict[int, tuple[dict[date, str], dict[date, str]]] = {}
 
     def _year(self, year: int) -> tuple[dict[date, str], dict[date, str]]:
-        public = self._public.get(year)
-        joint = self._joint.get(year)
-        if public is None or joint is None:
-            lang = self.policy.holiday_language
-            lib_public = holidays.country_holidays(COUNTRY, years=year, language=lang)
-            public = {day: str(name) for day, name in lib_public.items()}
-            joint = {}
-            categories = tuple(getattr(lib_public, "supported_categories", ()))
-            if self.policy.library_collective_leave and "government" in categories:
-                lib_joint = holidays.country_holidays(
-                    COUNTRY, years=year, language=lang, categories=("government",)
-                )
-                joint = {day: str(name) for day, name in lib_joint.items()}
-            self._public[year] = public
-            self._joint[year] = joint
+        """The public holidays and the library's joint holidays of ``year`` (computed once)."""
+        cached = self._years.get(year)
+        if cached is not None:
+            return cached
+        lang = self.policy.holiday_language
+        lib_public = holidays.country_holidays(COUNTRY, years=year, language=lang)
+        public = {day: str(name) for day, name in lib_public.items()}
+        joint: dict[date, str] = {}
+        categories = tuple(getattr(lib_public, "supported_categories", ()))
+        if self.policy.library_collective_leave and "government" in categories:
+            lib_joint = holidays.country_holidays(
+                COUNTRY, years=year, language=lang, categories=("government",)
+            )
+            joint = {day: str(name) for day, name in lib_joint.items()}
+        self._years[year] = (public, joint)
         return public, joint
 
     def holiday_name(self, day: date) -> str | None:

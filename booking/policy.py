@@ -225,10 +225,9 @@ class BookingPolicy:
         A session outside the day's hours (the afternoon on a short Friday) is not held, and its
         share is not offered that day.
         """
-        quota = self.default_quota[service]
         if self.sessions.get(service):
             return sum(s.share for s in self.sessions_on(service, day))
-        return quota
+        return self.default_quota[service]
 
     def code_prefix(self, service: str) -> str:
         """The prefix of this service's booking codes."""

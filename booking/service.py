@@ -75,8 +75,9 @@ class BookingService:
             sessions=tuple((s.name, s.share) for s in sessions),
         )
 
-    def _check_session(self, service: str, day: date, session: str | None) -> None:
-        if session is not None and session not in dict(self.plan(service, day).sessions):
+    @staticmethod
+    def _check_session(plan: DayPlan, day: date, session: str | None) -> None:
+        if session is not None and session not in dict(plan.sessions):
             raise UnknownSession(day, session)
 
     def _availability(self, service: str, day: date, state: DayState | None) -> DayAvailability:
@@ -157,7 +158,8 @@ class BookingService:
         error = self.calendar.why_not_bookable(day, moment)
         if error is not None:
             raise error
-        self._check_session(service, day, session)
+        plan = self.plan(service, day)
+        self._check_session(plan, day, session)
         request = NewBooking(
             service=service,
             day=day,
@@ -169,7 +171,7 @@ class BookingService:
         try:
             booking = self._store.take(
                 request,
-                plan=self.plan(service, day),
+                plan=plan,
                 today=self.policy.today(moment),
                 at=moment,
                 new_code=code_factory(self.policy.code_prefix(service)),
@@ -217,13 +219,14 @@ class BookingService:
         error = self.calendar.why_not_bookable(new_day, moment)
         if error is not None:
             raise error
-        self._check_session(current.service, new_day, session)
+        plan = self.plan(current.service, new_day)
+        self._check_session(plan, new_day, session)
         try:
             booking = self._store.reschedule(
                 current.code,
                 new_day=new_day,
                 session=session,
-                plan=self.plan(current.service, new_day),
+                plan=plan,
                 today=self.policy.today(moment),
                 at=moment,
                 new_code=code_factory(self.policy.code_prefix(current.service)),

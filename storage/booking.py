@@ -35,9 +35,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy import (
     CheckConstraint,
-    Column,
     Connection,
-    DateTime,
     ForeignKeyConstraint,
     Index,
     Table,
@@ -65,7 +63,7 @@ from booking.models import Booking, BookingStatus, DayPlan, DayState, SessionSta
 from booking.ports import NewBooking
 from storage.db import Database
 from storage.errors import ConflictError
-from storage.models import utcnow
+from storage.models import as_utc, timestamp_field
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +75,6 @@ ACTIVE_NIK_INDEX: Final = "ux_booking_active_nik"
 
 _ACTIVE_WHERE: Final = sa.text("status = 'active'")
 _STATUS_VALUES: Final = ", ".join(f"'{s.value}'" for s in BookingStatus)
-
-
-def _ts() -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class SlotDay(SQLModel, table=True):
@@ -105,7 +99,7 @@ class SlotDay(SQLModel, table=True):
     next_queue: int = 1
     closed: bool = False
     closed_reason: str | None = Field(default=None, max_length=200)
-    updated_at: datetime = _ts()
+    updated_at: datetime = timestamp_field()
 
 
 class SlotSession(SQLModel, table=True):
@@ -166,8 +160,8 @@ class BookingRow(SQLModel, table=True):
     status: str = Field(max_length=20)
     status_reason: str | None = Field(default=None, max_length=200)
     previous_code: str | None = Field(default=None, max_length=16)
-    created_at: datetime = _ts()
-    updated_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 SLOT_DAY: Final[Table] = SQLModel.metadata.tables["slot_day"]
@@ -182,11 +176,6 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives timestamps back without a zone; they were stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _booking(row: Mapping[Any, Any]) -> Booking:
     return Booking(
         code=row["code"],
@@ -198,8 +187,8 @@ def _booking(row: Mapping[Any, Any]) -> Booking:
         holder_name=row["holder_name"],
         chat_ref=row["chat_ref"],
         status=BookingStatus(row["status"]),
-        created_at=_aware(row["created_at"]),
-        updated_at=_aware(row["updated_at"]),
+        created_at=as_utc(row["created_at"]),
+        updated_at=as_utc(row["updated_at"]),
         previous_code=row["previous_code"],
         status_reason=row["status_reason"],
     )
@@ -211,6 +200,14 @@ def _day_key(service: str, day: date) -> sa.ColumnElement[bool]:
 
 def _session_key(service: str, day: date) -> sa.ColumnElement[bool]:
     return sa.and_(SLOT_SESSION.c.service == service, SLOT_SESSION.c.day == day)
+
+
+def _active_of(service: str, nik: str) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        BOOKING.c.service == service,
+        BOOKING.c.nik == nik,
+        BOOKING.c.status == BookingStatus.ACTIVE.value,
+    )
 
 
 class SqlBookingStore:
@@ -317,17 +314,7 @@ class SqlBookingStore:
         return None if row is None else _booking(row)
 
     def _active(self, conn: Connection, service: str, nik: str) -> Booking | None:
-        row = (
-            conn.execute(
-                sa.select(BOOKING).where(
-                    BOOKING.c.service == service,
-                    BOOKING.c.nik == nik,
-                    BOOKING.c.status == BookingStatus.ACTIVE.value,
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = conn.execute(sa.select(BOOKING).where(_active_of(service, nik))).mappings().first()
         return None if row is None else _booking(row)
 
     def _take_place(
@@ -362,12 +349,10 @@ class SqlBookingStore:
                 .order_by(SLOT_SESSION.c.position)
             ).scalars()
         ]
-        if not names:
-            if session is not None:
-                raise UnknownSession(day, session)
-            return queue_number, None
         if session is not None and session not in names:
             raise UnknownSession(day, session)
+        if not names:
+            return queue_number, None
         for name in [session] if session is not None else names:
             updated = conn.execute(
                 sa.update(SLOT_SESSION)
@@ -452,12 +437,7 @@ class SqlBookingStore:
                     )
                     conn.execute(
                         sa.update(BOOKING)
-                        .where(
-                            BOOKING.c.service == request.service,
-                            BOOKING.c.nik == request.nik,
-                            BOOKING.c.status == BookingStatus.ACTIVE.value,
-                            BOOKING.c.day < today,
-                        )
+                        .where(_active_of(request.service, request.nik), BOOKING.c.day < today)
                         .values(status=BookingStatus.EXPIRED.value, updated_at=at)
                     )
                     values = {

@@ -34,11 +34,10 @@ class ConversationStore:
 
     def __init__(self, dialect: str) -> None:
         insert = sqlite_insert if dialect == "sqlite" else pg_insert
-        self._select = select(CONV.c.id, CONV.c.lang, CONV.c.state, CONV.c.version).where(
+        self._peek = select(CONV.c.id, CONV.c.lang, CONV.c.state, CONV.c.version).where(
             CONV.c.channel == bindparam("channel"), CONV.c.chat_id == bindparam("chat_id")
         )
-        if dialect != "sqlite":
-            self._select = self._select.with_for_update()
+        self._select = self._peek if dialect == "sqlite" else self._peek.with_for_update()
         self._create = insert(CONV).on_conflict_do_nothing(index_elements=["channel", "chat_id"])
         self._save = (
             update(CONV)
@@ -81,9 +80,7 @@ class ConversationStore:
                 },
             )
             row = conn.execute(self._select, key).one()
-        return ConversationRow(
-            id=row.id, lang=row.lang, state=dict(row.state or {}), version=row.version
-        )
+        return _conversation(row)
 
     def save(self, conn: Connection, row: ConversationRow, *, form_id: str | None) -> None:
         """Write the row back (its version goes up by one)."""
@@ -102,13 +99,11 @@ class ConversationStore:
 
     def load(self, conn: Connection, channel: str, chat_id: str) -> ConversationRow | None:
         """The chat's row without locking it (for reading only)."""
-        row = conn.execute(
-            select(CONV.c.id, CONV.c.lang, CONV.c.state, CONV.c.version).where(
-                CONV.c.channel == channel, CONV.c.chat_id == chat_id
-            )
-        ).first()
-        if row is None:
-            return None
-        return ConversationRow(
-            id=row.id, lang=row.lang, state=dict(row.state or {}), version=row.version
-        )
+        row = conn.execute(self._peek, {"channel": channel, "chat_id": chat_id}).first()
+        return None if row is None else _conversation(row)
+
+
+def _conversation(row: Any) -> ConversationRow:
+    return ConversationRow(
+        id=row.id, lang=row.lang, state=dict(row.state or {}), version=row.version
+    )

@@ -10,7 +10,7 @@ from typing import Any, Final
 from sqlalchemy import select, update
 
 from storage.db import Database
-from storage.models import utcnow
+from storage.models import as_utc, utcnow
 from storage.tables import DOCS
 
 MAX_PIN_FAILURES: Final = 5
@@ -43,12 +43,7 @@ class DocumentInfo:
     @property
     def expired(self) -> bool:
         """Whether the print link has run out."""
-        expires = (
-            self.expires_at
-            if self.expires_at.tzinfo
-            else self.expires_at.replace(tzinfo=utcnow().tzinfo)
-        )
-        return expires <= utcnow()
+        return as_utc(self.expires_at) <= utcnow()
 
 
 _INFO_COLUMNS = [DOCS.c[name] for name in DocumentInfo.__slots__]
@@ -137,11 +132,13 @@ class DocumentStore:
         """Count a wrong PIN; the link locks at ``MAX_PIN_FAILURES``. Returns the failures."""
         with self._db.session() as session:
             conn = session.connection()
-            conn.execute(
-                update(DOCS).where(DOCS.c.id == doc_id).values(pin_failures=DOCS.c.pin_failures + 1)
-            )
             failures = int(
-                conn.execute(select(DOCS.c.pin_failures).where(DOCS.c.id == doc_id)).scalar_one()
+                conn.execute(
+                    update(DOCS)
+                    .where(DOCS.c.id == doc_id)
+                    .values(pin_failures=DOCS.c.pin_failures + 1)
+                    .returning(DOCS.c.pin_failures)
+                ).scalar_one()
             )
             if failures >= MAX_PIN_FAILURES:
                 conn.execute(update(DOCS).where(DOCS.c.id == doc_id).values(locked=True))

@@ -14,7 +14,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _ts(*, nullable: bool = False) -> Any:
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp in UTC: SQLite gives them back without a zone (they were stored in
+    UTC), PostgreSQL with one."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def timestamp_field(*, nullable: bool = False) -> Any:
+    """A ``timestamptz`` column (defaulting to ``utcnow`` unless ``nullable``), for every table."""
     return Field(
         default_factory=utcnow if not nullable else None,
         sa_column=Column(DateTime(timezone=True), nullable=nullable),
@@ -38,8 +45,8 @@ class Conversation(SQLModel, table=True):
     form_id: str | None = Field(default=None, max_length=64)
     state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     version: int = Field(default=0)
-    created_at: datetime = _ts()
-    updated_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 class ProcessedUpdate(SQLModel, table=True):
@@ -51,7 +58,7 @@ class ProcessedUpdate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     update_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    processed_at: datetime = _ts()
+    processed_at: datetime = timestamp_field()
 
 
 class Submission(SQLModel, table=True):
@@ -67,8 +74,8 @@ class Submission(SQLModel, table=True):
     lang: str = Field(default="id", max_length=8)
     answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="received", max_length=16, index=True)
-    created_at: datetime = _ts()
-    updated_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 class OutboxJob(SQLModel, table=True):
@@ -85,11 +92,11 @@ class OutboxJob(SQLModel, table=True):
     status: str = Field(default="pending", max_length=12, index=True)
     """``pending``, ``done`` or ``failed`` (gave up after the last attempt; shown to staff)."""
     attempts: int = Field(default=0)
-    run_at: datetime = _ts()
-    locked_until: datetime | None = _ts(nullable=True)
+    run_at: datetime = timestamp_field()
+    locked_until: datetime | None = timestamp_field(nullable=True)
     last_error: str | None = Field(default=None, max_length=300)
-    created_at: datetime = _ts()
-    done_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = timestamp_field()
+    done_at: datetime | None = timestamp_field(nullable=True)
 
 
 class IssuedDocument(SQLModel, table=True):
@@ -120,8 +127,8 @@ class IssuedDocument(SQLModel, table=True):
     pin_hash: str = Field(max_length=200)
     pin_failures: int = Field(default=0)
     locked: bool = Field(default=False)
-    expires_at: datetime = _ts()
-    issued_at: datetime = _ts()
+    expires_at: datetime = timestamp_field()
+    issued_at: datetime = timestamp_field()
     downloads: int = Field(default=0)
 
 
@@ -143,8 +150,8 @@ class Ticket(SQLModel, table=True):
     """The forum topic (thread) of the ticket in the staff group."""
     context: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     """The form, the question and the answers so far, personal numbers masked."""
-    opened_at: datetime = _ts()
-    closed_at: datetime | None = _ts(nullable=True)
+    opened_at: datetime = timestamp_field()
+    closed_at: datetime | None = timestamp_field(nullable=True)
     closed_by: str | None = Field(default=None, max_length=120)
 
 
@@ -159,4 +166,4 @@ class TicketMessage(SQLModel, table=True):
     """``citizen`` or ``staff``."""
     staff_name: str | None = Field(default=None, max_length=120)
     text: str = Field(max_length=4096)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -134,8 +134,6 @@ class Outbox:
 
     def counts(self) -> dict[str, int]:
         """Jobs by status (for staff and tests)."""
-        from sqlalchemy import func
-
         with self._db.session() as session:
             rows = session.connection().execute(
                 select(JOBS.c.status, func.count()).group_by(JOBS.c.status)

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from argon2 import PasswordHasher
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
 from storage.errors import StorageError
+from storage.models import as_utc, utcnow
 from storage.tables import (
     ACCOUNTS,
     ATTEMPTS,
@@ -71,11 +72,6 @@ def normalise_username(username: str) -> str:
 def hash_token(token: str) -> str:
     """The SHA-256 (hex) of a session cookie value: what the database keeps."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives timestamps back without a zone; they were stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def lockout_until(
@@ -182,7 +178,7 @@ def load_family_card(conn: Connection, reference: str) -> FamilyCardRecord | Non
         reference=row.reference,
         data={str(k): str(v) for k, v in dict(row.data).items()},
         staff_username=row.staff_username,
-        updated_at=_aware(row.updated_at),
+        updated_at=as_utc(row.updated_at),
     )
 
 
@@ -294,7 +290,7 @@ class StaffAccounts:
                             password_hash=hashed,
                             is_admin=admin,
                             active=True,
-                            created_at=datetime.now(UTC),
+                            created_at=utcnow(),
                         )
                         .returning(ACCOUNTS.c.id)
                     ).scalar_one()
@@ -391,7 +387,7 @@ class StaffAccounts:
                 )
             ).all()
         ends = [
-            lockout_until((_aware(r.at), bool(r.ok)) for r in rows) for rows in (by_name, by_ip)
+            lockout_until((as_utc(r.at), bool(r.ok)) for r in rows) for rows in (by_name, by_ip)
         ]
         latest = max((e for e in ends if e is not None), default=None)
         return latest if latest is not None and latest > now else None
@@ -431,7 +427,7 @@ class StaffAccounts:
             row = conn.execute(stmt).first()
             if row is None:
                 return None
-            if _aware(row.expires_at) <= now:
+            if as_utc(row.expires_at) <= now:
                 conn.execute(delete(SESSIONS).where(SESSIONS.c.id == row.id))
                 return None
             if pop_flash and row.flash is not None:
@@ -445,7 +441,7 @@ class StaffAccounts:
                 is_admin=bool(row.is_admin),
             ),
             csrf_token=row.csrf_token,
-            expires_at=_aware(row.expires_at),
+            expires_at=as_utc(row.expires_at),
             flash=row.flash if pop_flash else None,
         )
 
@@ -507,7 +503,7 @@ class AuditLog:
         return [
             AuditRow(
                 id=r.id,
-                at=_aware(r.at),
+                at=as_utc(r.at),
                 staff_username=r.staff_username,
                 action=r.action,
                 record_type=r.record_type,
@@ -527,8 +523,8 @@ def _submission(row: Any, reason: str | None = None) -> SubmissionInfo:
         lang=row.lang,
         status=row.status,
         answers=dict(row.answers),
-        created_at=_aware(row.created_at),
-        updated_at=_aware(row.updated_at),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
         decision_reason=reason,
     )
 
@@ -542,8 +538,8 @@ def _ticket(row: Any, count: int = 0, messages: Sequence[TicketLine] = ()) -> Ti
         reason=row.reason,
         status=row.status,
         context=dict(row.context or {}),
-        opened_at=_aware(row.opened_at),
-        closed_at=_aware(row.closed_at) if row.closed_at is not None else None,
+        opened_at=as_utc(row.opened_at),
+        closed_at=as_utc(row.closed_at) if row.closed_at is not None else None,
         closed_by=row.closed_by,
         topic_id=row.topic_id,
         message_count=count,
@@ -623,7 +619,7 @@ class DeskStore:
                 temperature=float(r.temperature),
                 admitted=bool(r.admitted),
                 staff_username=r.staff_username,
-                at=_aware(r.at),
+                at=as_utc(r.at),
             )
         return latest
 
@@ -748,7 +744,7 @@ class DeskStore:
                     sender=m.sender,
                     staff_name=m.staff_name,
                     text=m.text,
-                    created_at=_aware(m.created_at),
+                    created_at=as_utc(m.created_at),
                 )
                 for m in conn.execute(
                     select(MESSAGES)

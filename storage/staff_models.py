@@ -13,18 +13,10 @@ from datetime import date, datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models import utcnow
-
-
-def _ts(*, nullable: bool = False) -> Any:
-    return Field(
-        default_factory=utcnow if not nullable else None,
-        sa_column=Column(DateTime(timezone=True), nullable=nullable),
-    )
-
+from storage.models import timestamp_field
 
 ADMITTED_INDEX: Final = "ux_checkin_admitted"
 """A booking is let in once: a partial unique index on ``checkin (booking_code) WHERE admitted``."""
@@ -47,8 +39,8 @@ class StaffAccount(SQLModel, table=True):
     is_admin: bool = Field(default=False)
     """Admins may also read the audit log."""
     active: bool = Field(default=True)
-    created_at: datetime = _ts()
-    last_signin_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = timestamp_field()
+    last_signin_at: datetime | None = timestamp_field(nullable=True)
 
 
 class StaffSession(SQLModel, table=True):
@@ -64,8 +56,8 @@ class StaffSession(SQLModel, table=True):
     """The synchronizer token every form of this session carries back."""
     flash: str | None = Field(default=None, max_length=1000)
     """A one-time notice for the next page (``ok|text`` or ``bad|text``)."""
-    created_at: datetime = _ts()
-    expires_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
+    expires_at: datetime = timestamp_field()
 
 
 class SigninAttempt(SQLModel, table=True):
@@ -81,7 +73,7 @@ class SigninAttempt(SQLModel, table=True):
     username: str = Field(max_length=64)
     ip: str = Field(max_length=64)
     ok: bool
-    at: datetime = _ts()
+    at: datetime = timestamp_field()
 
 
 class CheckIn(SQLModel, table=True):
@@ -108,7 +100,7 @@ class CheckIn(SQLModel, table=True):
     admitted: bool
     """``False``: above the office's limit, refused entry and offered another day."""
     staff_username: str = Field(max_length=64)
-    at: datetime = _ts()
+    at: datetime = timestamp_field()
 
 
 class SubmissionReview(SQLModel, table=True):
@@ -123,7 +115,7 @@ class SubmissionReview(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     """Why it was rejected (sent to the citizen)."""
     staff_username: str = Field(max_length=64)
-    at: datetime = _ts()
+    at: datetime = timestamp_field()
 
 
 class FamilyCardData(SQLModel, table=True):
@@ -140,7 +132,7 @@ class FamilyCardData(SQLModel, table=True):
     """The draft, normalised: field key → text (``kk_number``, ``members.0.nik``, ...)."""
     staff_username: str = Field(max_length=64)
     """Who saved it last."""
-    updated_at: datetime = _ts()
+    updated_at: datetime = timestamp_field()
 
 
 class AuditEntry(SQLModel, table=True):
@@ -154,7 +146,7 @@ class AuditEntry(SQLModel, table=True):
     __table_args__ = (Index("ix_audit_log_at", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = _ts()
+    at: datetime = timestamp_field()
     staff_id: int | None = Field(default=None)
     staff_username: str = Field(max_length=64)
     action: str = Field(max_length=40)

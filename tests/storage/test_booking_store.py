@@ -42,11 +42,16 @@ def _codes(*codes: str) -> Iterator[str]:
 
 
 def _take(
-    store: SqlBookingStore, n: int, day: date = D1, codes: Iterator[str] | None = None
+    store: SqlBookingStore,
+    n: int,
+    day: date = D1,
+    codes: Iterator[str] | None = None,
+    *,
+    plan: DayPlan = PLAN,
 ) -> Booking:
     source = codes or (f"KTP-{i:06d}" for i in itertools.count(n * 1000))
     return store.take(
-        _request(n, day), plan=PLAN, today=TODAY, at=NOW, new_code=lambda: next(source)
+        _request(n, day), plan=plan, today=TODAY, at=NOW, new_code=lambda: next(source)
     )
 
 
@@ -160,20 +165,8 @@ def test_day_counters_are_written_lazily(store: SqlBookingStore) -> None:
 
 
 def test_lazy_counters_use_the_plan_only_once(store: SqlBookingStore) -> None:
-    store.take(
-        _request(1),
-        plan=DayPlan(quota=5),
-        today=TODAY,
-        at=NOW,
-        new_code=lambda: "KTP-AAAAAA",
-    )
-    store.take(
-        _request(2),
-        plan=DayPlan(quota=99),
-        today=TODAY,
-        at=NOW,
-        new_code=lambda: "KTP-BBBBBB",
-    )
+    _take(store, 1, plan=DayPlan(quota=5))
+    _take(store, 2, plan=DayPlan(quota=99))
     assert store.day_states(SERVICE, [D1])[D1].quota == 5
 
 
