@@ -3,7 +3,7 @@
 Every page gets: the office letterhead (portrait documents), the DEMO banner and watermark when
 the document is a demo, and a footer with the document number, ``Halaman X dari Y``, a note on
 the electronic signature with the verification URL, and the QR code in the bottom right corner.
-The story ends with :func:`signature_block`. Only black and greys are used: a light grey fill
+Each story ends with :func:`signature_table`. Only black and greys are used: a light grey fill
 never carries meaning on its own, so the page reads the same on a black-and-white printer.
 """
 
@@ -27,10 +27,8 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    KeepTogether,
     PageTemplate,
     Paragraph,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -88,7 +86,6 @@ class Styles:
     position: ParagraphStyle
     body_justified: ParagraphStyle
     small: ParagraphStyle
-    note: ParagraphStyle
     label: ParagraphStyle
     title: ParagraphStyle
     subtitle: ParagraphStyle
@@ -122,7 +119,6 @@ def styles_for(fonts: Fonts) -> Styles:
         position=style("position", 9, leading=11),
         body_justified=style("body_justified", 9.5, alignment=TA_JUSTIFY),
         small=style("small", 8),
-        note=style("note", 8, fontName=fonts.italic),
         label=style("label", 7.5),
         title=style("title", 14, leading=18, fontName=fonts.bold, alignment=TA_CENTER),
         subtitle=style("subtitle", 10.5, leading=14, alignment=TA_CENTER),
@@ -160,6 +156,24 @@ def table(
     return made
 
 
+def side_by_side(
+    cells: Sequence[Any], widths: Sequence[float], styles: Styles, *commands: tuple[Any, ...]
+) -> Table:
+    """One borderless row of ``cells`` (flowables or lists of them) next to each other, aligned
+    at the top with no padding at the sides; ``commands`` add to that."""
+    return table(
+        [list(cells)],
+        widths,
+        styles,
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            *commands,
+        ],
+    )
+
+
 def bullet(text: str, styles: Styles) -> Paragraph:
     """One item of a bulleted list (plain text)."""
     return Paragraph(esc(text), styles.bullet, bulletText="•")
@@ -187,9 +201,8 @@ def label_value_table(
     width: float,
     *,
     label_share: float = 0.34,
-    grid: bool = True,
 ) -> Table:
-    """Two columns, ``label`` and ``value``; plain-text values are escaped."""
+    """Two columns, ``label`` and ``value``, in a grid; plain-text values are escaped."""
     data = [
         [para(label, styles.small), para(value, styles.body) if isinstance(value, str) else value]
         for label, value in rows
@@ -199,9 +212,8 @@ def label_value_table(
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
     ]
-    if grid:
-        commands += [("GRID", (0, 0), (-1, -1), 0.4, GRID)]
     return table(data, [width * label_share, width * (1 - label_share)], styles, commands)
 
 
@@ -249,14 +261,6 @@ def signature_table(issue: Issue, styles: Styles, *, width: float = 82 * mm) -> 
     )
 
 
-def signature_block(issue: Issue, styles: Styles, *, width: float = 82 * mm) -> Flowable:
-    """:func:`signature_table` at the right, kept together, after a little space.
-
-    Do not put the result inside another ``KeepTogether``: nested ones force a page break.
-    """
-    return KeepTogether([Spacer(1, 6), signature_table(issue, styles, width=width)])
-
-
 class _Furniture:
     """Draws what every page has; the page count is filled in when the document is saved."""
 
@@ -283,6 +287,11 @@ class _Furniture:
     def body_bottom(self) -> float:
         """Bottom of the story frame."""
         return self.spec.margin + self.spec.footer_height
+
+    @property
+    def footer_top(self) -> float:
+        """Height of the rule over the footer; the number line is 11 points below it."""
+        return self.spec.margin + self.spec.footer_height - 6
 
     @property
     def note_width(self) -> float:
@@ -379,7 +388,7 @@ class _Furniture:
         head = issue.office.head
         left = spec.margin
         right = self.width - spec.margin
-        top = spec.margin + spec.footer_height - 6
+        top = self.footer_top
         canvas.setLineWidth(0.6)
         canvas.setStrokeColor(GRID)
         canvas.line(left, top, right, top)
@@ -416,7 +425,7 @@ class _Furniture:
         canvas.setFont(self.fonts.regular, 8)
         canvas.setFillColor(colors.black)
         x = self.spec.margin + self.note_width
-        y = self.spec.margin + self.spec.footer_height - 6 - 11
+        y = self.footer_top - 11
         canvas.drawRightString(x, y, f"Halaman {page} dari {total}")
         canvas.restoreState()
 

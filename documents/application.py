@@ -24,6 +24,7 @@ from documents._page import (
     markup,
     para,
     render,
+    side_by_side,
     signature_table,
     styles_for,
     table,
@@ -72,16 +73,11 @@ def _form_header(form: ApplicationForm, styles: Styles, width: float) -> list[An
             styles,
             [("BOX", (0, 0), (-1, -1), 1.2, GRID), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
         )
-    top = table(
-        [["", titles, code]],
+    top = side_by_side(
+        ["", titles, code],
         [side, width - 2 * side, side],
         styles,
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ],
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
     )
     submitted = markup(
         f"Nomor pengajuan <b>{esc(form.reference)}</b> · diajukan "
@@ -201,16 +197,7 @@ def _signatures(form: ApplicationForm, issue: Issue, styles: Styles, width: floa
         markup(f"<b><u>{esc(form.applicant_name)}</u></b>", styles.body),
     ]
     office = signature_table(issue, styles, width=column)
-    return table(
-        [[applicant, "", office]],
-        [column, 12, column],
-        styles,
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ],
-    )
+    return side_by_side([applicant, "", office], [column, 12, column], styles)
 
 
 def application_story(form: ApplicationForm, issue: Issue, styles: Styles) -> list[Flowable]:

@@ -16,6 +16,7 @@ from documents._page import (
     markup,
     para,
     render,
+    side_by_side,
     signature_table,
     styles_for,
     table,
@@ -96,17 +97,12 @@ def _lists(proof: BookingProof, issue: Issue, styles: Styles, width: float) -> T
         Spacer(1, 10),
         signature_table(issue, styles, width=column),
     ]
-    return table(
-        [[left, "", right]],
+    return side_by_side(
+        [left, "", right],
         [column, 10, column],
         styles,
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ],
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     )
 
 

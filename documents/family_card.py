@@ -22,6 +22,7 @@ from documents._page import (
     markup,
     para,
     render,
+    side_by_side,
     signature_table,
     styles_for,
     table,
@@ -171,16 +172,11 @@ def _closing(card: FamilyCard, issue: Issue, styles: Styles, width: float) -> Fl
     return KeepTogether(
         [
             Spacer(1, 4),
-            table(
-                [[left, "", signature_table(issue, styles, width=column)]],
+            side_by_side(
+                [left, "", signature_table(issue, styles, width=column)],
                 [width - 2 * column, column, column],
                 styles,
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ],
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
             ),
         ]
     )

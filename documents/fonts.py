@@ -36,14 +36,9 @@ class Fonts:
     bold: str
     """Headings, labels, codes."""
     italic: str
-    """Notes."""
+    """``<i>`` in paragraphs."""
     bold_italic: str
     """Rarely used; registered so ``<b><i>`` in paragraphs works."""
-
-    @property
-    def family(self) -> str:
-        """Family name for paragraph styles (``<b>`` and ``<i>`` pick the right face)."""
-        return self.regular
 
 
 _lock = threading.Lock()

@@ -21,25 +21,28 @@ from documents.application import render_application
 from documents.booking_proof import render_booking_proof
 from documents.family_card import render_family_card
 
-DOCUMENTS: dict[str, Callable[[], bytes]] = {
-    "booking-proof": lambda: render_booking_proof(
-        samples.booking_proof(), samples.issue("474.11/KTP-7K4M9Q/XII/2026", "7K4M9Q2X")
+DOCUMENTS: dict[str, Callable[[bool], bytes]] = {
+    "booking-proof": lambda demo: render_booking_proof(
+        samples.booking_proof(), samples.issue("474.11/KTP-7K4M9Q/XII/2026", "7K4M9Q2X", demo=demo)
     ),
-    "application-f102": lambda: render_application(
-        samples.application_f102(), samples.issue("474.1/KK-3QF8ZP/XII/2026", "3QF8ZP7A")
+    "application-f102": lambda demo: render_application(
+        samples.application_f102(), samples.issue("474.1/KK-3QF8ZP/XII/2026", "3QF8ZP7A", demo=demo)
     ),
-    "application-f106": lambda: render_application(
-        samples.application_f106(), samples.issue("474.1/KK-3QF8ZP-2/XII/2026", "3QF8ZP7B")
+    "application-f106": lambda demo: render_application(
+        samples.application_f106(),
+        samples.issue("474.1/KK-3QF8ZP-2/XII/2026", "3QF8ZP7B", demo=demo),
     ),
-    "ktp-replacement": lambda: render_application(
+    "ktp-replacement": lambda demo: render_application(
         samples.application_replacement(),
-        samples.issue("474.11/KTPG-8DW2LM/XII/2026", "8DW2LM4C"),
+        samples.issue("474.11/KTPG-8DW2LM/XII/2026", "8DW2LM4C", demo=demo),
     ),
-    "family-card": lambda: render_family_card(
-        samples.family_card(), samples.issue("474.1/KK-3371012005180003/XII/2026", "KK9F3T1D")
+    "family-card": lambda demo: render_family_card(
+        samples.family_card(),
+        samples.issue("474.1/KK-3371012005180003/XII/2026", "KK9F3T1D", demo=demo),
     ),
 }
-"""File stem to a function rendering that document (unsigned)."""
+"""File stem to a function rendering that sample document (unsigned), as a demo document or
+not; the gallery prints the demo variant, the tests render both."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         signer = authority.signer()
         for stem, render in DOCUMENTS.items():
-            signed = signer.sign_sync(render(), reason="Dokumen kependudukan", location="Magelang")
+            unsigned = render(True)  # the demo variant: the demo authority signs it
+            signed = signer.sign_sync(unsigned, reason="Dokumen kependudukan", location="Magelang")
             pdf_path = (out if keep_pdf else work) / f"{stem}.pdf"
             pdf_path.write_bytes(signed)
             if pdftoppm is None:

@@ -65,33 +65,42 @@ def _name(common_name: str, organisation: str) -> x509.Name:
     )
 
 
-def _make_root(key: _IssuerKey, office_name: str, now: datetime) -> x509.Certificate:
-    name = _name(f"DEMO Root CA {office_name}"[:64], office_name[:64])
-    public = key.public_key()
+def _builder(
+    key: _IssuerKey, *, subject: x509.Name, issuer: x509.Name, now: datetime, years: int, ca: bool
+) -> x509.CertificateBuilder:
+    """What both demo certificates have: names, key, serial, validity (from an hour ago), basic
+    constraints, and key usage (certificates and CRLs for the CA, signatures for the signer)."""
     return (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(public)
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=365 * ROOT_YEARS))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .not_valid_after(now + timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
+                digital_signature=not ca,
+                content_commitment=not ca,
                 key_encipherment=False,
                 data_encipherment=False,
                 key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
+                key_cert_sign=ca,
+                crl_sign=ca,
                 encipher_only=False,
                 decipher_only=False,
             ),
             critical=True,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+    )
+
+
+def _make_root(key: _IssuerKey, office_name: str, now: datetime) -> x509.Certificate:
+    name = _name(f"DEMO Root CA {office_name}"[:64], office_name[:64])
+    return (
+        _builder(key, subject=name, issuer=name, now=now, years=ROOT_YEARS, ca=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
 
@@ -105,32 +114,11 @@ def _make_signer_cert(
     office_name: str,
     now: datetime,
 ) -> x509.Certificate:
-    public = key.public_key()
+    subject = _name(head_name[:64], office_name[:64])
     return (
-        x509.CertificateBuilder()
-        .subject_name(_name(head_name[:64], office_name[:64]))
-        .issuer_name(root.subject)
-        .public_key(public)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=365 * SIGNER_YEARS))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        _builder(key, subject=subject, issuer=root.subject, now=now, years=SIGNER_YEARS, ca=False)
         .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root.public_key()),  # type: ignore[arg-type]
             critical=False,
@@ -167,13 +155,9 @@ def _read_key(path: Path) -> _IssuerKey:
     return key
 
 
-def _common_name(cert: x509.Certificate) -> str:
-    values = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(values[0].value) if values else ""
-
-
-def _organisation(cert: x509.Certificate) -> str:
-    values = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+def _subject(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
+    """The first value of ``oid`` (common name, organisation) in the subject, or ``""``."""
+    values = cert.subject.get_attributes_for_oid(oid)
     return str(values[0].value) if values else ""
 
 
@@ -268,8 +252,8 @@ class DemoAuthority:
             signer_key = _read_key(key_path)
             signer_cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
             current = (
-                _common_name(signer_cert) == head_name[:64]
-                and _organisation(signer_cert) == office_name[:64]
+                _subject(signer_cert, NameOID.COMMON_NAME) == head_name[:64]
+                and _subject(signer_cert, NameOID.ORGANIZATION_NAME) == office_name[:64]
                 and signer_cert.not_valid_after_utc - RENEW_BEFORE > now
                 and _issued_by(signer_cert, root_cert)
             )
@@ -305,7 +289,7 @@ class DemoAuthority:
     @property
     def signer_name(self) -> str:
         """The head of office named in the signer certificate."""
-        return _common_name(self._signer_cert)
+        return _subject(self._signer_cert, NameOID.COMMON_NAME)
 
     def signer(
         self, *, settings: SignatureSettings | None = None, timestamper: TimeStamper | None = None

@@ -101,12 +101,12 @@ def _unsigned(reason: str) -> Verdict:
 
 
 def _level(reader: Any, timestamped: bool) -> str:
+    if not timestamped:
+        return "B-B"
     try:
         has_dss = "/DSS" in reader.root
     except Exception:  # a broken catalogue says nothing about the level
         has_dss = False
-    if not timestamped:
-        return "B-B"
     return "B-LT" if has_dss else "B-T"
 
 

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -19,6 +17,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import DummyTimeStamper
 from reportlab.pdfgen.canvas import Canvas
+
+from signing._certs import asn1_cert, asn1_private_key
 
 Key = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 NOW = datetime.now(UTC)
@@ -33,6 +33,22 @@ def new_key(kind: str = "ec") -> Key:
 
 def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _key_usage(*, ca: bool, commitment: bool = False) -> x509.KeyUsage:
+    """Certificate and CRL signing for a CA; digital signatures (``commitment``: with
+    non-repudiation) otherwise."""
+    return x509.KeyUsage(
+        digital_signature=not ca,
+        content_commitment=commitment,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -78,20 +94,7 @@ class MiniCA:
             .not_valid_before(NOW - timedelta(days=1))
             .not_valid_after(NOW + timedelta(days=365))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=False,
-                    content_commitment=False,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=True,
-                    crl_sign=True,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
+            .add_extension(_key_usage(ca=True), critical=True)
             .sign(key, hashes.SHA256())
         )
         return cls(key, cert)
@@ -111,20 +114,7 @@ class MiniCA:
             .serial_number(x509.random_serial_number())
             .not_valid_before(NOW - timedelta(days=1))
             .not_valid_after(NOW + timedelta(days=90))
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=not tsa,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=False,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
+            .add_extension(_key_usage(ca=False, commitment=not tsa), critical=True)
         )
         if tsa:
             builder = builder.add_extension(
@@ -135,13 +125,7 @@ class MiniCA:
 
 def dummy_timestamper(tsa: Issued) -> DummyTimeStamper:
     """pyHanko's offline timestamper signing with ``tsa`` (an RSA certificate)."""
-    der = tsa.key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(tsa.cert.public_bytes(serialization.Encoding.DER)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(der),
-    )
+    return DummyTimeStamper(tsa_cert=asn1_cert(tsa.cert), tsa_key=asn1_private_key(tsa.key))
 
 
 def small_pdf(text: str = "Dokumen uji") -> bytes:
