@@ -43,23 +43,21 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.common import admin_url, create_database, drop_database, free_port
 from tests.fakes.telegram_api import FakeTelegramServer, FakeUser, SentMessage
 from web.webhook import WEBHOOK_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET = "bench-burst-webhook-secret-0123456789"  # noqa: S105 - a throw-away test secret
 LATENCY = (0.03, 0.07)
 QUOTA = 30
@@ -92,19 +90,9 @@ FORM_SCRIPT: tuple[tuple[str, str], ...] = (
 )
 
 
-def _admin_url() -> str:
-    return os.environ.get("BENCH_POSTGRES_URL", DEFAULT_ADMIN_URL)
-
-
 def _nik(n: int) -> str:
     """A valid NIK for a man born 17-08-2000 in Kota Magelang, serial ``n`` (1..9999)."""
     return f"337101170800{n:04d}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -123,7 +111,7 @@ class Worker:
     """One ``adminduk-bot serve`` process, its output in a log file."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.log = log
         with log.open("wb") as out:
             self.proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
@@ -368,15 +356,10 @@ def _scan_logs(run: Run, logs: list[Path]) -> None:
 
 
 async def _one_run(args: argparse.Namespace, number: int, work: Path) -> Run:
-    import psycopg
-
     from storage.migrate import upgrade
 
     run = Run(citizens=args.citizens)
-    name = f"adminduk_burst_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin_url(), autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = _admin_url().rsplit("/", 1)[0] + "/" + name
+    url = create_database(admin_url(), "adminduk_burst_")
     server = FakeTelegramServer(latency=LATENCY, seed=number)
     workers: list[Worker] = []
     try:
@@ -451,8 +434,7 @@ async def _one_run(args: argparse.Namespace, number: int, work: Path) -> Run:
         for w in workers:
             await asyncio.to_thread(w.stop)
         await server.stop()
-        with psycopg.connect(_admin_url(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin_url(), url)
     _scan_logs(run, [w.log for w in workers])
     return run
 

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench.common import drop_database, office_with_big_quota, pg_database
 from bot.bootstrap import App, build_app
 from bot.dialog import ChatKey
 from bot.settings import Settings
@@ -104,15 +105,7 @@ def converse(app: App, chat: ChatKey, nik: str) -> int:
 def dialog_rate(url: str, label: str, conversations: int) -> None:
     """Print the dialog service's steps per second on ``url``."""
     data = Path(tempfile.mkdtemp())
-    office = data / "office.yaml"
-    from bot.office import BUNDLED_OFFICE
-
-    office.write_text(
-        BUNDLED_OFFICE.read_text(encoding="utf-8").replace(
-            "quotas: {ktp_recording: 30}", "quotas: {ktp_recording: 1000000}"
-        ),
-        encoding="utf-8",
-    )
+    office = office_with_big_quota(data)
     settings = Settings(data_dir=data, database_url=url, office_config=office, _env_file=None)
     app = build_app(settings, clock=lambda: NOW)
     run = uuid.uuid4().hex[:6]
@@ -136,34 +129,16 @@ def dialog_rate(url: str, label: str, conversations: int) -> None:
     )
 
 
-def _pg_url() -> str | None:
-    admin = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    try:
-        import psycopg
-
-        name = f"adminduk_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # a benchmark without PostgreSQL still reports SQLite
-        print(f"  (PostgreSQL skipped: {type(exc).__name__})")
-        return None
-    return admin.rsplit("/", 1)[0] + "/" + name
-
-
 def main() -> None:
     """Print every figure of this benchmark."""
     print("engine and dialog service (one thread, one core; KTP-el form, 13 steps per citizen)")
     print(f"  load average before: {os.getloadavg()[0]:.2f} (2 vCPU, shared)")
     print(f"  engine alone           : {engine_rate():8.0f} steps/s")
     dialog_rate(f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}", "SQLite", 300)
-    pg = _pg_url()
+    pg = pg_database()
     if pg is not None:
-        dialog_rate(pg, "PostgreSQL", 300)
-        import psycopg
-
-        admin = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{pg.rsplit("/", 1)[1]}" WITH (FORCE)')
+        dialog_rate(pg[1], "PostgreSQL", 300)
+        drop_database(*pg)
 
 
 if __name__ == "__main__":

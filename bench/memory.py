@@ -22,7 +22,6 @@ import asyncio
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,12 +34,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 
+from bench.common import free_port
 from bot.bootstrap import App, build_app
 from bot.dialog import ChatKey
 from bot.settings import Settings
 from flows.protocol import Reply, Tap, TextIn
 from storage.models import Conversation, ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegramServer
+from web.webhook import WEBHOOK_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
@@ -167,12 +168,6 @@ def _rss_kb(pid: int, field: str = "VmRSS") -> int:
     raise LookupError(field)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _mb(kb: float) -> str:
     return f"{kb / 1024:6.1f} MB"
 
@@ -190,7 +185,7 @@ def _start_worker(env: dict[str, str], port: int, log: Path) -> subprocess.Popen
 
 
 async def _worker_run(server: FakeTelegramServer, env: dict[str, str], seed: int) -> dict[str, Any]:
-    port = _free_port()
+    port = free_port()
     log = Path(env["DATA_DIR"]) / f"worker-{seed}.log"
     proc = _start_worker(env, port, log)
     try:
@@ -201,7 +196,7 @@ async def _worker_run(server: FakeTelegramServer, env: dict[str, str], seed: int
             await asyncio.sleep(0.1)
         await asyncio.sleep(1.0)
         idle = _rss_kb(proc.pid)
-        url = f"http://127.0.0.1:{port}/telegram/webhook"
+        url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
         rng = random.Random(seed)
         failures = 0
 

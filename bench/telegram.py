@@ -46,13 +46,13 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bench.common import drop_database, office_with_big_quota, pg_database
 from tests.fakes.telegram_api import FakeTelegramServer, FakeUser, Params, Upload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,19 +95,6 @@ def _identity(n: int) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------
 # The bots (each in its own process: ``python -m bench.telegram bot form|echo ...``)
 # --------------------------------------------------------------------------------------------
-
-
-def _office_with_big_quota(data: Path) -> Path:
-    from bot.office import BUNDLED_OFFICE
-
-    office = data / "office.yaml"
-    office.write_text(
-        BUNDLED_OFFICE.read_text(encoding="utf-8").replace(
-            "quotas: {ktp_recording: 30}", "quotas: {ktp_recording: 1000000}"
-        ),
-        encoding="utf-8",
-    )
-    return office
 
 
 def _run_form_bot(api_base: str, db_url: str, data_dir: str) -> None:
@@ -400,27 +387,6 @@ def _profile(kind: str, db_url: str, run: int, pid: int) -> subprocess.Popen[byt
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
 
 
-def _pg_database() -> tuple[str, str] | None:
-    admin = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    try:
-        import psycopg
-
-        name = f"adminduk_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # a benchmark without PostgreSQL still reports SQLite
-        print(f"  (PostgreSQL skipped: {type(exc).__name__})")
-        return None
-    return admin, admin.rsplit("/", 1)[0] + "/" + name
-
-
-def _drop_pg(admin: str, url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-
-
 def _show(label: str, runs: list[Measured]) -> float:
     rate = statistics.median(m.rate for m in runs)
     print(
@@ -441,11 +407,11 @@ async def _all() -> None:
     from storage.migrate import upgrade
 
     data = Path(tempfile.mkdtemp(prefix="bench-telegram-"))
-    _office_with_big_quota(data)
+    office_with_big_quota(data)
     sqlite_url = f"sqlite:///{data / 'bench.sqlite3'}"
     upgrade(sqlite_url)
     wanted = os.environ.get("BENCH_TELEGRAM_DATABASES", "sqlite,postgresql").lower().split(",")
-    pg = _pg_database() if "postgresql" in wanted else None
+    pg = pg_database() if "postgresql" in wanted else None
     if pg is not None:
         upgrade(pg[1])
     databases = [("SQLite", sqlite_url)] if "sqlite" in wanted else []
@@ -468,7 +434,7 @@ async def _all() -> None:
                 )
     finally:
         if pg is not None:
-            _drop_pg(*pg)
+            drop_database(*pg)
         shutil.rmtree(data, ignore_errors=True)
     echo = _show("echo bot (no database)", results["echo"])
     for label, _ in databases:

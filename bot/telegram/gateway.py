@@ -90,6 +90,7 @@ class Gateway:
         better). Storage failures propagate (a webhook answers 5xx so Telegram redelivers);
         anything else gets the citizen an apology and the current question again."""
         chat = ChatKey(CHANNEL, str(chat_id))
+        lang = parse_lang(lang_hint)
         try:
             replies = await self.run(
                 self._dialog.handle, chat, incoming, update_id=update_id, lang_hint=lang_hint
@@ -98,12 +99,12 @@ class Gateway:
             raise
         except Exception:
             log.exception("update %s of a telegram chat failed", update_id)
-            replies = [self._dialog.apology(parse_lang(lang_hint))]
+            replies = [self._dialog.apology(lang)]
             try:
                 replies += await self.run(self._dialog.handle, chat, Resume())
             except Exception:  # the apology alone then; the log has the first error
                 log.exception("showing the current question after an error failed")
-        await self.send(bot, chat_id, replies, callback=callback, lang=parse_lang(lang_hint))
+        await self.send(bot, chat_id, replies, callback=callback, lang=lang)
 
     async def send(
         self,
@@ -167,7 +168,7 @@ class Gateway:
         if not isinstance(message, Message) or callback.data is None:
             return
         _, _, rest = callback.data.partition(PAGE_PREFIX)
-        _seq, _, page = rest.partition(":")
+        _, _, page = rest.partition(":")  # after the question number
         chat = ChatKey(CHANNEL, str(message.chat.id))
         # The current question again (with fresh options), shown at the asked page in place.
         replies = await self.run(self._dialog.handle, chat, Resume(), lang_hint=lang_hint)

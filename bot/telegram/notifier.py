@@ -21,7 +21,7 @@ class TelegramNotifier:
 
     async def notify(self, chat_ref: str, reply: Reply) -> None:
         """Send, retrying per the sender's policy; a failure leaves the job to the worker."""
-        chat_id = int(chat_ref.split(":", 1)[1])
+        chat_id = _chat_id(chat_ref)
         sent = await self._sender.call(
             chat_id,
             lambda: send_reply(
@@ -36,7 +36,7 @@ class TelegramNotifier:
         self, chat_ref: str, *, filename: str, data: bytes, caption: str
     ) -> None:
         """Send the PDF with its caption (PIN and print link)."""
-        chat_id = int(chat_ref.split(":", 1)[1])
+        chat_id = _chat_id(chat_ref)
         sent = await self._sender.call(
             chat_id,
             lambda: self._bot.send_document(
@@ -46,3 +46,8 @@ class TelegramNotifier:
         )
         if sent is None:
             raise NotifyError("document not delivered")
+
+
+def _chat_id(chat_ref: str) -> int:
+    """The Telegram chat id of ``telegram:<chat id>``."""
+    return int(chat_ref.split(":", 1)[1])

@@ -8,11 +8,11 @@ from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from bot import texts as X
-from bot.dialog import parse_text
+from bot.dialog import Incoming, parse_text
 from bot.telegram.filters import OnLoop
 from bot.telegram.gateway import Gateway
 from bot.telegram.render import PAGE_PREFIX
-from flows.protocol import ContactIn, OtherIn, Tap
+from flows.protocol import ContactIn, OtherIn, Reply, Tap
 from flows.text import parse_lang
 
 
@@ -51,12 +51,15 @@ def _chat_of(event: TelegramObject) -> int | None:
         return None
     for part in (event.message, event.edited_message, event.callback_query):
         if isinstance(part, CallbackQuery):
-            if isinstance(part.message, Message):
-                return part.message.chat.id
-            return part.from_user.id
+            return _query_chat(part)
         if isinstance(part, Message):
             return part.chat.id
     return None
+
+
+def _query_chat(query: CallbackQuery) -> int:
+    """The chat of a tapped button (the tapper's private chat when the message is gone)."""
+    return query.message.chat.id if isinstance(query.message, Message) else query.from_user.id
 
 
 def build_routers(gateway: Gateway) -> list[Router]:
@@ -77,12 +80,9 @@ def build_routers(gateway: Gateway) -> list[Router]:
     @buttons.callback_query()
     async def on_tap(query: CallbackQuery, bot: Bot, **data: Any) -> None:
         await query.answer()
-        chat_id = (
-            query.message.chat.id if isinstance(query.message, Message) else query.from_user.id
-        )
         await gateway.apply(
             bot,
-            chat_id=chat_id,
+            chat_id=_query_chat(query),
             incoming=Tap(query.data or ""),
             update_id=_update_id(data),
             lang_hint=_lang(query),
@@ -91,13 +91,7 @@ def build_routers(gateway: Gateway) -> list[Router]:
 
     @messages.message(OnLoop(F.text))
     async def on_text(message: Message, bot: Bot, **data: Any) -> None:
-        await gateway.apply(
-            bot,
-            chat_id=message.chat.id,
-            incoming=parse_text(message.text or ""),
-            update_id=_update_id(data),
-            lang_hint=_lang(message),
-        )
+        await _apply(gateway, bot, message, parse_text(message.text or ""), data)
 
     @messages.message(OnLoop(F.photo))
     async def on_photo(message: Message, bot: Bot, **data: Any) -> None:
@@ -105,7 +99,7 @@ def build_routers(gateway: Gateway) -> list[Router]:
         upload = await gateway.download(
             bot, photo.file_id, size=photo.file_size, name=f"foto-{message.message_id}.jpg"
         )
-        await _apply_file(gateway, bot, message, upload, data)
+        await _apply(gateway, bot, message, upload, data)
 
     @messages.message(OnLoop(F.document))
     async def on_document(message: Message, bot: Bot, **data: Any) -> None:
@@ -114,52 +108,34 @@ def build_routers(gateway: Gateway) -> list[Router]:
         upload = await gateway.download(
             bot, doc.file_id, size=doc.file_size, name=doc.file_name or "berkas"
         )
-        await _apply_file(gateway, bot, message, upload, data)
+        await _apply(gateway, bot, message, upload, data)
 
     @messages.message(OnLoop(F.contact))
     async def on_contact(message: Message, bot: Bot, **data: Any) -> None:
         contact = message.contact
         assert contact is not None  # noqa: S101 - the filter guarantees it
-        await gateway.apply(
-            bot,
-            chat_id=message.chat.id,
-            incoming=ContactIn(contact.phone_number),
-            update_id=_update_id(data),
-            lang_hint=_lang(message),
-        )
+        await _apply(gateway, bot, message, ContactIn(contact.phone_number), data)
 
     @messages.message()
     async def on_other(message: Message, bot: Bot, **data: Any) -> None:
-        kind = str(message.content_type)
-        await gateway.apply(
-            bot,
-            chat_id=message.chat.id,
-            incoming=OtherIn(kind),
-            update_id=_update_id(data),
-            lang_hint=_lang(message),
-        )
+        await _apply(gateway, bot, message, OtherIn(str(message.content_type)), data)
 
     @edits.edited_message()
     async def on_edit(message: Message, bot: Bot) -> None:
         text = X.EDITED_IGNORED.get(parse_lang(_lang(message)))
-        await gateway.send(bot, message.chat.id, [_info(text)])
+        await gateway.send(bot, message.chat.id, [Reply(text=text)])
 
     return [buttons, messages, edits]
 
 
-async def _apply_file(
-    gateway: Gateway, bot: Bot, message: Message, upload: Any, data: dict[str, Any]
+async def _apply(
+    gateway: Gateway, bot: Bot, message: Message, incoming: Incoming, data: dict[str, Any]
 ) -> None:
+    """Apply what a citizen's message says, in the message's chat."""
     await gateway.apply(
         bot,
         chat_id=message.chat.id,
-        incoming=upload,
+        incoming=incoming,
         update_id=_update_id(data),
         lang_hint=_lang(message),
     )
-
-
-def _info(text: str) -> Any:
-    from flows.protocol import Reply
-
-    return Reply(text=text)

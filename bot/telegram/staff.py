@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.dialog import ChatKey, DialogService, HandoffEnded
 from bot.handoff import HandoffService
 from bot.telegram.filters import OnLoop
-from bot.telegram.gateway import Gateway
+from bot.telegram.gateway import CHANNEL, Gateway
 from bot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def build_staff_router(
         await gateway.run(handoff.close_by_staff, ticket, staff_name)
         channel, _, chat_id = str(ticket["chat_ref"]).partition(":")
         replies = await gateway.run(dialog.handle, ChatKey(channel, chat_id), HandoffEnded())
-        if channel == "telegram":
+        if channel == CHANNEL:
             await gateway.send(bot, int(chat_id), replies)
         if ticket.get("topic_id"):
             await gateway.send_text(

@@ -752,6 +752,11 @@ def _update_kind(update: JSON) -> str:
     return next((key for key in update if key != "update_id"), "")
 
 
+def _content(raw: JSON) -> JSON:
+    """A copy of a message's content (what copyMessage and forwardMessage carry over)."""
+    return {k: copy.deepcopy(v) for k, v in raw.items() if k not in _ENVELOPE_KEYS}
+
+
 def _content_kind(raw: JSON) -> str:
     for kind in ("text", "document", "photo", "sticker", "voice", "contact", "location"):
         if kind in raw:
@@ -761,6 +766,11 @@ def _content_kind(raw: JSON) -> str:
 
 def _scope_key(scope: Any) -> str:
     return json.dumps(scope or {"type": "default"}, sort_keys=True)
+
+
+def _commands_key(params: Params) -> tuple[str, str]:
+    """Where set/get/deleteMyCommands keep a command list: (scope, language code)."""
+    return _scope_key(_opt_json(params, "scope")), _opt_str(params, "language_code") or ""
 
 
 Handler: TypeAlias = Callable[[Params, dict[str, Upload]], Awaitable[Any]]
@@ -1491,7 +1501,7 @@ class FakeTelegramServer:
             description = command.get("description", "") if isinstance(command, dict) else ""
             if not _COMMAND_RE.match(str(name).lstrip("/")) or not 1 <= len(description) <= 256:
                 raise _bad_request("BOT_COMMAND_INVALID")
-        key = (_scope_key(_opt_json(params, "scope")), _opt_str(params, "language_code") or "")
+        key = _commands_key(params)
         with self._s.lock:
             self._s.commands[key] = [
                 {"command": str(c["command"]).lstrip("/"), "description": c["description"]}
@@ -1501,12 +1511,12 @@ class FakeTelegramServer:
         return True
 
     async def _get_my_commands(self, params: Params, files: dict[str, Upload]) -> list[JSON]:
-        key = (_scope_key(_opt_json(params, "scope")), _opt_str(params, "language_code") or "")
+        key = _commands_key(params)
         with self._s.lock:
             return copy.deepcopy(self._s.commands.get(key, []))
 
     async def _delete_my_commands(self, params: Params, files: dict[str, Upload]) -> bool:
-        key = (_scope_key(_opt_json(params, "scope")), _opt_str(params, "language_code") or "")
+        key = _commands_key(params)
         with self._s.lock:
             self._s.commands.pop(key, None)
         self._notify()
@@ -1611,7 +1621,7 @@ class FakeTelegramServer:
     async def _copy_message(self, params: Params, files: dict[str, Upload]) -> JSON:
         chat = self._target_chat(params)
         source = self._source_message(params)
-        content = {k: copy.deepcopy(v) for k, v in source.raw.items() if k not in _ENVELOPE_KEYS}
+        content = _content(source.raw)
         source_text = source.source_text
         if "caption" in params and "text" not in content:
             source_text, content["caption"] = self._checked_text(
@@ -1633,7 +1643,7 @@ class FakeTelegramServer:
     async def _forward_message(self, params: Params, files: dict[str, Upload]) -> JSON:
         chat = self._target_chat(params)
         source = self._source_message(params)
-        content = {k: copy.deepcopy(v) for k, v in source.raw.items() if k not in _ENVELOPE_KEYS}
+        content = _content(source.raw)
         sender = source.raw.get("from", self._bot_user)
         content["forward_origin"] = {
             "type": "user",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,34 @@ from tests.bot.conftest import make_app, plain
 from tests.fakes.telegram_api import FakeTelegramServer, FakeUser, SentMessage
 
 TIMEOUT = 15.0
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fast_pacer() -> Pacer:
+    """Pacing that never waits in a test (Telegram's limits are tested in test_limits.py)."""
+    return Pacer(per_chat_burst=1000, global_rate=1000, global_burst=1000)
+
+
+def bot_env(
+    server: FakeTelegramServer, tmp_path: Path, db_url: str, **extra: str
+) -> dict[str, str]:
+    """Environment for an ``adminduk-bot`` process against ``server`` (plus ``extra``)."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATA_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": db_url,
+        "TELEGRAM_BOT_TOKEN": server.token,
+        "TELEGRAM_API_BASE": server.base_url,
+        **extra,
+    }
 
 
 @dataclass
@@ -37,7 +67,7 @@ async def polling_bot(
     server = FakeTelegramServer()
     await server.start()
     app = make_app(tmp_path, db_url)
-    fast = Pacer(per_chat_burst=1000, global_rate=1000, global_burst=1000)
+    fast = fast_pacer()
     frontend = build_telegram(
         token=server.token,
         api_base=server.base_url,
@@ -93,6 +123,12 @@ async def tap(user: FakeUser, fragment: str, expect: str) -> str:
     """Press a button and wait for a reply containing ``expect``."""
     press(user, fragment)
     return await reply(user, expect)
+
+
+async def menu(user: FakeUser) -> str:
+    """Send ``/start`` and wait for the list of services."""
+    user.send_command("/start")
+    return await reply(user, "Pilih layanan")
 
 
 async def reply(user: FakeUser, expect: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from tests.bot.telegram.harness import reply, say, tap
+from tests.bot.telegram.harness import menu, polling_bot, reply, say, tap
 
 STAFF_GROUP = -1001234567890
 
@@ -23,13 +23,10 @@ async def work(h) -> None:
 async def test_stuck_citizen_talks_to_staff_then_finishes_the_form(
     tmp_path: Path, db_url: str
 ) -> None:
-    from tests.bot.telegram.harness import polling_bot
-
     async with polling_bot(tmp_path, db_url, staff_chat_id=STAFF_GROUP) as h:
         citizen = h.server.user(chat_id=5001, first_name="Siti")
         staff = h.server.user(chat_id=STAFF_GROUP, user_id=900, first_name="Petugas Ani")
-        citizen.send_command("/start")
-        await reply(citizen, "Pilih layanan")
+        await menu(citizen)
         await tap(citizen, "Penggantian KTP-el", "Alasan penggantian")
         await tap(citizen, "Rusak", "membawa KTP-el yang rusak")
         await tap(citizen, "Ya", "NIK Anda")

@@ -6,8 +6,17 @@ import asyncio
 import time
 from pathlib import Path
 
+from bot.dialog import ChatKey
 from tests.bot.conftest import PNG_1PX
-from tests.bot.telegram.harness import latest_with_buttons, polling_bot, press, reply, say, tap
+from tests.bot.telegram.harness import (
+    latest_with_buttons,
+    menu,
+    polling_bot,
+    press,
+    reply,
+    say,
+    tap,
+)
 
 
 async def fill_ktp_until_day(user) -> None:
@@ -25,8 +34,7 @@ async def test_ktp_recording_form_completed_with_buttons_and_typing(
 ) -> None:
     async with polling_bot(tmp_path, db_url) as h:
         user = h.server.user(chat_id=1001, first_name="Budi")
-        user.send_command("/start")
-        await reply(user, "Pilih layanan")
+        await menu(user)
         await fill_ktp_until_day(user)
         await tap(user, "Magersari", "Nomor HP")
         # a phone shared as a contact fills the phone question
@@ -49,8 +57,7 @@ async def test_ktp_recording_form_completed_with_buttons_and_typing(
 async def test_kk_change_with_photo_and_bad_files(tmp_path: Path, db_url: str) -> None:
     async with polling_bot(tmp_path, db_url) as h:
         user = h.server.user(chat_id=1002)
-        user.send_command("/start")
-        await reply(user, "Pilih layanan")
+        await menu(user)
         await tap(user, "Kartu Keluarga", "NIK pemohon")
         await say(user, "3371011203850002", "Nama lengkap pemohon")
         await say(user, "Budi Santoso", "Nomor Kartu Keluarga")
@@ -79,8 +86,7 @@ async def test_kk_change_with_photo_and_bad_files(tmp_path: Path, db_url: str) -
 async def test_replacement_back_edit_cancel_and_stale_button(tmp_path: Path, db_url: str) -> None:
     async with polling_bot(tmp_path, db_url) as h:
         user = h.server.user(chat_id=1003)
-        user.send_command("/start")
-        await reply(user, "Pilih layanan")
+        await menu(user)
         await tap(user, "Penggantian KTP-el", "Alasan penggantian")
         old = latest_with_buttons(h.server, 1003)
         await tap(user, "Rusak", "membawa KTP-el yang rusak")
@@ -117,8 +123,7 @@ async def test_retry_after_429_is_respected(tmp_path: Path, db_url: str) -> None
         user = h.server.user(chat_id=1004)
         h.server.fail_next("sendMessage", status=429, retry_after=1)
         started = time.monotonic()
-        user.send_command("/start")
-        await reply(user, "Pilih layanan")
+        await menu(user)
         assert time.monotonic() - started >= 1.0
         failed = [c for c in h.server.calls if c.method == "sendMessage" and c.status == 429]
         assert len(failed) == 1
@@ -127,8 +132,7 @@ async def test_retry_after_429_is_respected(tmp_path: Path, db_url: str) -> None
 async def test_updates_of_one_chat_are_applied_in_order(tmp_path: Path, db_url: str) -> None:
     async with polling_bot(tmp_path, db_url) as h:
         user = h.server.user(chat_id=1005)
-        user.send_command("/start")
-        await reply(user, "Pilih layanan")
+        await menu(user)
         press(user, "perekaman KTP-el")
         await reply(user, "Tanggal lahir Anda")
         # typed quickly, all before the bot answers the first
@@ -136,16 +140,10 @@ async def test_updates_of_one_chat_are_applied_in_order(tmp_path: Path, db_url: 
             user.send_text(text)
         await user.wait_reply("Nomor Kartu Keluarga", timeout=15)
         await asyncio.sleep(0.2)
-        state = h.app.dialog.current(_key(1005))
+        state = h.app.dialog.current(ChatKey("telegram", "1005"))
         assert state is not None
         assert state.answers["sex"] == "L"
         assert state.answers["full_name"] == "BUDI SANTOSO"
-
-
-def _key(chat_id: int):
-    from bot.dialog import ChatKey
-
-    return ChatKey("telegram", str(chat_id))
 
 
 async def test_english_telegram_client_gets_english(tmp_path: Path, db_url: str) -> None:
@@ -169,8 +167,7 @@ async def test_booking_proof_arrives_in_the_chat_as_a_pdf(tmp_path: Path, db_url
             "telegram", TelegramNotifier(h.frontend.bot, Sender(Pacer(per_chat_burst=100)))
         )
         user = h.server.user(chat_id=1007)
-        user.send_command("/start")
-        await reply(user, "Pilih layanan")
+        await menu(user)
         await fill_ktp_until_day(user)
         await tap(user, "Magersari", "Nomor HP")
         await say(user, "081234567890", "Alamat email")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -10,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.telegram.harness import press, reply, say
-from tests.bot.telegram.test_webhook import free_port
+from tests.bot.telegram.harness import bot_env, free_port, press, reply, say
 from tests.fakes.telegram_api import FakeTelegramServer
 
 
@@ -31,14 +29,7 @@ async def test_killed_bot_process_continues_at_the_same_question(
 ) -> None:
     server = FakeTelegramServer()
     await server.start()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
-        "DATA_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": db_url,
-        "TELEGRAM_BOT_TOKEN": server.token,
-        "TELEGRAM_API_BASE": server.base_url,
-    }
+    env = bot_env(server, tmp_path, db_url)
     bot = start_bot(env)
     try:
         user = server.user(chat_id=4001)
@@ -81,14 +72,7 @@ async def test_worker_process_sends_a_due_reminder_as_html(tmp_path: Path, db_ur
     with app.db.engine.begin() as conn:  # the reminder (and the proof) are due now
         conn.exec_driver_sql("UPDATE outbox_job SET run_at = created_at")
     app.close()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
-        "DATA_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": db_url,
-        "TELEGRAM_BOT_TOKEN": server.token,
-        "TELEGRAM_API_BASE": server.base_url,
-    }
+    env = bot_env(server, tmp_path, db_url)
     worker = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "worker"],
         env=env,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -16,21 +15,15 @@ import pytest
 from sqlalchemy import text
 
 from bot.dialog import ChatKey
-from bot.telegram.limits import Pacer
 from bot.telegram.setup import build_telegram
 from storage.db import Database
 from tests.bot.conftest import make_app
+from tests.bot.telegram.harness import bot_env, fast_pacer, free_port
 from tests.fakes.telegram_api import FakeTelegramServer
 from web.app import build_web_app, start_site
 from web.webhook import WEBHOOK_PATH
 
 SECRET = "s3cret-webhook-token-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextlib.asynccontextmanager
@@ -45,7 +38,7 @@ async def webhook_app(
         api_base=server.base_url,
         dialog=app.dialog,
         files=app.files,
-        pacer=Pacer(per_chat_burst=1000, global_rate=1000, global_burst=1000),
+        pacer=fast_pacer(),
     )
     port = free_port()
     runner = await start_site(
@@ -152,17 +145,14 @@ class Worker:
 async def test_two_workers_share_postgresql(tmp_path: Path, pg_url: str) -> None:
     server = FakeTelegramServer()
     await server.start()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
-        "DATA_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": pg_url,
-        "TELEGRAM_BOT_TOKEN": server.token,
-        "TELEGRAM_API_BASE": server.base_url,
-        "WEBHOOK_SECRET": SECRET,
-        "TELEGRAM_RATE_GLOBAL": "1000",
-        "TELEGRAM_RATE_CHAT_BURST": "1000",
-    }
+    env = bot_env(
+        server,
+        tmp_path,
+        pg_url,
+        WEBHOOK_SECRET=SECRET,
+        TELEGRAM_RATE_GLOBAL="1000",
+        TELEGRAM_RATE_CHAT_BURST="1000",
+    )
     workers = [Worker(env, free_port()), Worker(env, free_port())]
     try:
         for w in workers:
