@@ -47,6 +47,25 @@ def _day(d: date, lang: Lang) -> str:
     return format_date(d, lang, weekday=True)
 
 
+def visit_text(template: Text, booking: Booking, office: Office) -> Text:
+    """``template`` (``REMINDER``, ``BOOKED_DETAILS``) filled in with the visit of ``booking`` in
+    both languages: code, queue number, day, hours, address, the temperature limit."""
+    hours = office.hours_on(booking.day.weekday())
+    opens, closes = hours if hours is not None else (None, None)
+    temp = f"{office.health.max_temperature:.1f}"
+    params = {
+        "code": booking.code,
+        "queue": booking.queue_number,
+        "opens": f"{opens:%H.%M}" if opens else "-",
+        "closes": f"{closes:%H.%M}" if closes else "-",
+        "address": office.address,
+    }
+    return Text(
+        template.id.format(day=_day(booking.day, "id"), max_temp=temp.replace(".", ","), **params),
+        template.en.format(day=_day(booking.day, "en"), max_temp=temp, **params),
+    )
+
+
 class BookingFollowUp:
     """Reminders, moves, cancellations and closure notices of bookings."""
 
@@ -132,22 +151,7 @@ class BookingFollowUp:
 
     def reminder_text(self, booking: Booking) -> Text:
         """The reminder in both languages."""
-        hours = self._office.hours_on(booking.day.weekday())
-        opens, closes = hours if hours is not None else (None, None)
-        temp = f"{self._office.health.max_temperature:.1f}"
-        params = {
-            "code": booking.code,
-            "queue": booking.queue_number,
-            "opens": f"{opens:%H.%M}" if opens else "-",
-            "closes": f"{closes:%H.%M}" if closes else "-",
-            "address": self._office.address,
-        }
-        return Text(
-            X.REMINDER.id.format(
-                day=_day(booking.day, "id"), max_temp=temp.replace(".", ","), **params
-            ),
-            X.REMINDER.en.format(day=_day(booking.day, "en"), max_temp=temp, **params),
-        )
+        return visit_text(X.REMINDER, booking, self._office)
 
     def _lang_of(self, booking: Booking) -> Lang:
         """The language the citizen last used in the chat that booked."""

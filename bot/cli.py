@@ -6,9 +6,9 @@ import argparse
 import re
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -26,12 +26,6 @@ if TYPE_CHECKING:
     from bot.bootstrap import App
     from bot.settings import Settings
     from bot.telegram.setup import TelegramFrontend
-
-
-def _settings() -> object:
-    from bot.settings import Settings
-
-    return Settings()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -59,6 +53,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
         console.run(sys.stdin)
         stop.set()
         worker.join(timeout=5)
+    finally:
+        app.close()
+    return 0
+
+
+def _service_settings() -> Settings:
+    """The settings of a long-running command, with logging at their ``LOG_LEVEL``."""
+    from bot.bootstrap import configure_logging
+    from bot.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return settings
+
+
+def _operator_app() -> App:
+    """The application of a one-off operator command (only warnings are logged)."""
+    from bot.bootstrap import build_app, configure_logging
+    from bot.settings import Settings
+
+    configure_logging("WARNING")
+    return build_app(Settings())
+
+
+def _run_then_close(app: App, main: Callable[[], Coroutine[Any, Any, None]]) -> int:
+    """Run ``main`` on a new event loop; ``app`` is closed however it ends."""
+    import asyncio
+
+    try:
+        asyncio.run(main())
     finally:
         app.close()
     return 0
@@ -107,13 +131,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Telegram long polling, the background worker and the web portal, in one process."""
     import asyncio
 
-    from bot.bootstrap import configure_logging
-    from bot.settings import Settings
     from bot.telegram.setup import run_polling
     from web.app import build_web_app, document_pages, start_site
 
-    settings = Settings()
-    configure_logging(settings.log_level)
+    settings = _service_settings()
     app, frontend = _with_telegram(settings, migrate=True)
 
     async def main() -> None:
@@ -131,25 +152,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             await runner.cleanup()
             frontend.gateway.close()
 
-    try:
-        asyncio.run(main())
-    finally:
-        app.close()
-    return 0
+    return _run_then_close(app, main)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """The web app with the Telegram webhook; run several behind a load balancer."""
     import asyncio
 
-    from bot.bootstrap import configure_logging
-    from bot.settings import Settings
     from bot.telegram.setup import ALLOWED_UPDATES, register_commands
     from web.app import build_web_app, document_pages, start_site
     from web.webhook import WEBHOOK_PATH
 
-    settings = Settings()
-    configure_logging(settings.log_level)
+    settings = _service_settings()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
         print(
@@ -183,23 +197,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             await frontend.bot.session.close()
             frontend.gateway.close()
 
-    try:
-        asyncio.run(main())
-    finally:
-        app.close()
-    return 0
+    return _run_then_close(app, main)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """The background worker alone (reminders, notices, documents, emails), for scaled set-ups."""
     del args
-    import asyncio
-
-    from bot.bootstrap import configure_logging
-    from bot.settings import Settings
-
-    settings = Settings()
-    configure_logging(settings.log_level)
+    settings = _service_settings()
     app, frontend = _with_telegram(settings, migrate=False)
 
     async def main() -> None:
@@ -209,11 +213,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         finally:
             await frontend.bot.session.close()
 
-    try:
-        asyncio.run(main())
-    finally:
-        app.close()
-    return 0
+    return _run_then_close(app, main)
 
 
 def cmd_booking(args: argparse.Namespace) -> int:
@@ -221,18 +221,15 @@ def cmd_booking(args: argparse.Namespace) -> int:
     from datetime import date
 
     from booking.errors import BookingError
-    from bot.bootstrap import build_app, configure_logging
-    from bot.settings import Settings
     from flows.validators import mask_nik
 
-    configure_logging("WARNING")
-    app = build_app(Settings())
     service = args.service
     try:
         day = date.fromisoformat(args.day)
     except ValueError:
         print(f"adminduk-bot: {args.day!r} is not a date like 2026-12-07", file=sys.stderr)
         return 2
+    app = _operator_app()
     try:
         if args.booking_command == "list":
             avail = app.booking.day_availability(service, day)
@@ -290,11 +287,7 @@ def _background(app: App, stop: threading.Event) -> None:
 
 def cmd_issue(args: argparse.Namespace) -> int:
     """Operator: issue (or issue again) the document of a submission or booking."""
-    from bot.bootstrap import build_app, configure_logging
-    from bot.settings import Settings
-
-    configure_logging("WARNING")
-    app = build_app(Settings())
+    app = _operator_app()
     try:
         kind = app.documents.queue_for_reference(args.reference)
     except LookupError as exc:
@@ -309,11 +302,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_purge(args: argparse.Namespace) -> int:
     """Operator: run the retention purge now (the worker also runs it daily at 01:00)."""
     del args
-    from bot.bootstrap import build_app, configure_logging
-    from bot.settings import Settings
-
-    configure_logging("WARNING")
-    app = build_app(Settings())
+    app = _operator_app()
     try:
         now = datetime.now(UTC)
         cutoff = app.retention.cutoff(now)

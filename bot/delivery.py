@@ -26,7 +26,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Connection
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from booking.service import BookingService
 from bot import texts as X
@@ -71,6 +71,11 @@ def new_token() -> str:
 def new_verify_id() -> str:
     """The public id of a verification link: unguessable, so holders cannot be enumerated."""
     return secrets.token_urlsafe(12)
+
+
+def _submission(session: Session, reference: str) -> Submission | None:
+    """The submission ``reference``, if any."""
+    return session.exec(select(Submission).where(col(Submission.reference) == reference)).first()
 
 
 class PinHasher:
@@ -197,9 +202,7 @@ class DocumentService:
         from storage.staff import load_family_card
 
         with self._session() as session:
-            row = session.exec(
-                select(Submission).where(col(Submission.reference) == reference)
-            ).first()
+            row = _submission(session, reference)
             if row is None:
                 raise LookupError(f"no submission or booking {reference!r}")
             if row.status == "booked":
@@ -256,7 +259,7 @@ class DocumentService:
             sha256=hashlib.sha256(signed).hexdigest(),
             token=new_token(),
             pin_hash=self._pins.hash(pin),
-            expires_at=datetime.now(UTC) + timedelta(days=self._link_days),
+            expires_at=self._link_expiry(),
         )
         log.info("document %s (%s) issued for %s", doc.number, kind, reference)
         caption = X.DOC_READY.get(lang).format(
@@ -304,14 +307,16 @@ class DocumentService:
 
     async def renew_pin(self, doc: DocumentInfo) -> str:
         """A new PIN for a document (the citizen asked; also unlocks and extends the link)."""
+        return await asyncio.to_thread(self._give_new_pin, doc.id)
+
+    def _give_new_pin(self, doc_id: int) -> str:
+        """A fresh PIN for document ``doc_id``, kept hashed; its link unlocked and extended."""
         pin = new_pin()
-        await asyncio.to_thread(
-            self._docs.new_pin,
-            doc.id,
-            pin_hash=self._pins.hash(pin),
-            expires_at=datetime.now(UTC) + timedelta(days=self._link_days),
-        )
+        self._docs.new_pin(doc_id, pin_hash=self._pins.hash(pin), expires_at=self._link_expiry())
         return pin
+
+    def _link_expiry(self) -> datetime:
+        return datetime.now(UTC) + timedelta(days=self._link_days)
 
     # --- in the chat --------------------------------------------------------------------------
 
@@ -332,12 +337,7 @@ class DocumentService:
         doc = self._docs.by_id(int(ident)) if ident.isdigit() else None
         if action != "pin" or doc is None or doc.chat_ref != chat_ref or doc.status != "valid":
             return [Reply(X.DOC_UNKNOWN.get(lang))]
-        pin = new_pin()
-        self._docs.new_pin(
-            doc.id,
-            pin_hash=self._pins.hash(pin),
-            expires_at=datetime.now(UTC) + timedelta(days=self._link_days),
-        )
+        pin = self._give_new_pin(doc.id)
         log.info("new PIN given for document %s", doc.number)
         text = X.NEW_PIN.get(lang).format(number=doc.number, pin=pin, url=self.print_url(doc))
         return [Reply(text)]
@@ -395,9 +395,7 @@ class DocumentService:
         if kind == FAMILY_CARD:
             return self._render_family_card(reference, issue)
         with self._session() as session:
-            row = session.exec(
-                select(Submission).where(col(Submission.reference) == reference)
-            ).first()
+            row = _submission(session, reference)
         if row is None:
             raise PermanentError("submission not found")
         form = self._catalogue.get(row.form_id)
@@ -426,9 +424,7 @@ class DocumentService:
         from storage.staff import load_family_card
 
         with self._session() as session:
-            row = session.exec(
-                select(Submission).where(col(Submission.reference) == reference)
-            ).first()
+            row = _submission(session, reference)
             saved = load_family_card(session.connection(), reference)
         if row is None or saved is None:
             raise PermanentError("submission or its KK data not found")

@@ -227,6 +227,11 @@ class DialogService:
         self._office_hours = office_hours
         self._bookings = bookings
         self._documents = documents
+        self._actions: dict[str, ChatActions] = {
+            prefix: actions
+            for prefix, actions in (("bk:", bookings), ("doc:", documents))
+            if actions is not None
+        }
         self._handoff = handoff
         self._erasure = erasure
         self._now = now
@@ -274,6 +279,10 @@ class DialogService:
         active = row.state.get("active")
         draft = (row.state.get("drafts") or {}).get(active) if active else None
         return State.from_json(draft) if draft else None
+
+    def _actions_for(self, data: str) -> ChatActions | None:
+        """The handler of a button about things already done (``bk:``, ``doc:``), if any."""
+        return next((a for p, a in self._actions.items() if data.startswith(p)), None)
 
     def apology(self, lang: Lang) -> Reply:
         """What a citizen sees when handling their update failed unexpectedly."""
@@ -347,20 +356,9 @@ class _Turn:
             self.menu_tap(incoming.data.removeprefix("menu:"))
         elif (
             isinstance(incoming, Tap)
-            and incoming.data.startswith("bk:")
-            and self.svc._bookings is not None
+            and (actions := self.svc._actions_for(incoming.data)) is not None
         ):
-            self.replies.extend(
-                self.svc._bookings.tap(self.conn, self.chat.ref, incoming.data, self.lang)
-            )
-        elif (
-            isinstance(incoming, Tap)
-            and incoming.data.startswith("doc:")
-            and self.svc._documents is not None
-        ):
-            self.replies.extend(
-                self.svc._documents.tap(self.conn, self.chat.ref, incoming.data, self.lang)
-            )
+            self.replies.extend(actions.tap(self.conn, self.chat.ref, incoming.data, self.lang))
         elif isinstance(incoming, HandoffEnded | EraseCmd):
             return  # a ticket that was not (or no longer) this chat's: nothing to resume
         elif self.active is None or self.form() is None:

@@ -206,8 +206,7 @@ class HandoffService:
 
     async def open_job(self, payload: dict[str, Any]) -> None:
         """Job ``handoff.open``: the ticket's topic in the staff group, with its context."""
-        if self.staff is None:
-            raise RuntimeError("no staff chat configured in this process")
+        staff = self._staff()
         ticket = self._ticket(int(payload["ticket"]))
         if ticket["topic_id"] is not None:
             return
@@ -222,7 +221,7 @@ class HandoffService:
         ]
         lines += [f"• {escape(label)}: {escape(value)}" for label, value in ctx.get("answers", [])]
         lines += ["", "Balas di topik ini; warga menerima pesan Anda. /selesai untuk menutup."]
-        topic_id = await self.staff.open_topic(title, "\n".join(lines), int(ticket["id"]))
+        topic_id = await staff.open_topic(title, "\n".join(lines), int(ticket["id"]))
         with self._db.session() as session:
             session.connection().execute(
                 update(TICKETS).where(TICKETS.c.id == ticket["id"]).values(topic_id=topic_id)
@@ -230,8 +229,7 @@ class HandoffService:
 
     async def relay_job(self, payload: dict[str, Any]) -> None:
         """Job ``handoff.relay``: a citizen's message into the ticket's topic."""
-        if self.staff is None:
-            raise RuntimeError("no staff chat configured in this process")
+        staff = self._staff()
         ticket = self._ticket(int(payload["ticket"]))
         if ticket["topic_id"] is None:
             raise RuntimeError("topic not opened yet")  # retried after the open job ran
@@ -241,14 +239,19 @@ class HandoffService:
                 .execute(select(MESSAGES.c.text).where(MESSAGES.c.id == int(payload["message"])))
                 .scalar_one()
             )
-        await self.staff.post(int(ticket["topic_id"]), f"👤 Warga: {escape(text)}")
+        await staff.post(int(ticket["topic_id"]), f"👤 Warga: {escape(text)}")
 
     async def forget_topic_job(self, payload: dict[str, Any]) -> None:
         """Job ``handoff.forget_topic``: delete the topic of a ticket whose data was erased
         (``/hapusdata``) or purged (retention), so the staff group keeps no copy either."""
+        staff = self._staff()
+        await staff.delete_topic(int(payload["topic"]))
+
+    def _staff(self) -> StaffChannel:
+        """The staff channel; a job that needs it fails (and is retried) in a process without."""
         if self.staff is None:
             raise RuntimeError("no staff chat configured in this process")
-        await self.staff.delete_topic(int(payload["topic"]))
+        return self.staff
 
     def _ticket(self, ticket_id: int) -> dict[str, Any]:
         with self._db.session() as session:

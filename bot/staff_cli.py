@@ -30,45 +30,25 @@ def read_password(stdin: TextIO, *, prompt: bool) -> str | None:
     return stdin.readline().rstrip("\r\n")
 
 
-def cmd_staff_add(args: argparse.Namespace) -> int:
-    """Add a staff account for the web pages (password asked twice, or read from stdin)."""
-    from bot.settings import Settings
-    from storage.db import Database
-    from storage.migrate import upgrade
-    from storage.staff import StaffAccounts, UsernameTaken, WeakPassword
-
+def _new_password() -> str | None:
+    """The new password from the terminal or stdin; ``None`` (and said why) if the two typed
+    passwords differ."""
     password = read_password(sys.stdin, prompt=sys.stdin.isatty())
     if password is None:
         print("adminduk-bot: the two passwords differ; nothing was changed", file=sys.stderr)
-        return 1
-    settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)  # the SQLite file of a fresh install
-    upgrade(settings.db_url)
-    db = Database(settings.db_url)
-    try:
-        staff = StaffAccounts(db).add(args.username, args.name, password, admin=args.admin)
-    except (UsernameTaken, WeakPassword) as exc:
-        print(f"adminduk-bot: {exc}", file=sys.stderr)
-        return 1
-    except ValueError as exc:
-        print(f"adminduk-bot: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    role = "admin" if staff.is_admin else "staff"
-    print(f"account {staff.username} ({staff.full_name}, {role}) added")
-    return 0
+    return password
 
 
 @contextmanager
 def _accounts() -> Iterator[StaffAccounts]:
+    """The staff accounts on an up-to-date schema; the connections are released afterwards."""
     from bot.settings import Settings
     from storage.db import Database
     from storage.migrate import upgrade
     from storage.staff import StaffAccounts
 
     settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # the SQLite file of a fresh install
     upgrade(settings.db_url)
     db = Database(settings.db_url)
     try:
@@ -77,13 +57,33 @@ def _accounts() -> Iterator[StaffAccounts]:
         db.dispose()
 
 
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    """Add a staff account for the web pages (password asked twice, or read from stdin)."""
+    from storage.staff import UsernameTaken, WeakPassword
+
+    password = _new_password()
+    if password is None:
+        return 1
+    with _accounts() as accounts:
+        try:
+            staff = accounts.add(args.username, args.name, password, admin=args.admin)
+        except (UsernameTaken, WeakPassword) as exc:
+            print(f"adminduk-bot: {exc}", file=sys.stderr)
+            return 1
+        except ValueError as exc:
+            print(f"adminduk-bot: {exc}", file=sys.stderr)
+            return 2
+    role = "admin" if staff.is_admin else "staff"
+    print(f"account {staff.username} ({staff.full_name}, {role}) added")
+    return 0
+
+
 def cmd_staff_password(args: argparse.Namespace) -> int:
     """Give an account a new password (asked twice, or read from stdin); its sessions end."""
     from storage.staff import WeakPassword
 
-    password = read_password(sys.stdin, prompt=sys.stdin.isatty())
+    password = _new_password()
     if password is None:
-        print("adminduk-bot: the two passwords differ; nothing was changed", file=sys.stderr)
         return 1
     with _accounts() as accounts:
         try:

@@ -12,7 +12,7 @@ from booking.codes import new_code
 from booking.errors import AlreadyBooked, DayFull, DayNotBookable, SessionFull
 from booking.service import BookingService
 from bot import texts as X
-from bot.bookings import BookingFollowUp
+from bot.bookings import BookingFollowUp, visit_text
 from bot.delivery import BOOKING_PROOF, DocumentService
 from bot.dialog import ChatKey
 from bot.office import Office
@@ -123,24 +123,7 @@ class FormSubmitter:
                 chat_ref=chat.ref,
                 email=str(email) if email else None,
             )
-        hours = self._office.hours_on(booking.day.weekday())
-        opens, closes = hours if hours is not None else (None, None)
-        params = {
-            "code": booking.code,
-            "queue": booking.queue_number,
-            "opens": opens.strftime("%H.%M") if opens else "-",
-            "closes": closes.strftime("%H.%M") if closes else "-",
-            "address": self._office.address,
-            "max_temp": f"{self._office.health.max_temperature:.1f}",
-        }
-        details = Text(
-            X.BOOKED_DETAILS.id.format(
-                day=format_date(booking.day, "id", weekday=True),
-                **{**params, "max_temp": str(params["max_temp"]).replace(".", ",")},
-            ),
-            X.BOOKED_DETAILS.en.format(day=format_date(booking.day, "en", weekday=True), **params),
-        )
-        return booking.code, details
+        return booking.code, visit_text(X.BOOKED_DETAILS, booking, self._office)
 
     @staticmethod
     def _new_reference(session: Session, prefix: str) -> str:

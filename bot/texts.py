@@ -101,21 +101,11 @@ BOOKED_DETAILS: Final = T(
     "hands at the door, keep your distance. You will be reminded the day before.",
 )
 DAY_LABEL: Final = T("{day} — sisa {left}", "{day} — {left} left")
-FORM_CHANGED: Final = T(
-    "Formulir ini baru saja diperbarui oleh kantor; kita lanjutkan dari pertanyaan yang belum "
-    "terjawab.",
-    "This form was just updated by the office; we continue with the questions not answered yet.",
-)
-
 EDITED_IGNORED: Final = T(
     "Pesan yang diedit tidak mengubah jawaban. Untuk mengubah jawaban, tekan Kembali atau "
     "ubah dari ringkasan sebelum dikirim.",
     "Editing a message does not change an answer. To change an answer, tap Back, or change it "
     "from the summary before sending.",
-)
-FILE_TOO_LARGE_TO_FETCH: Final = T(
-    "Berkas ini terlalu besar untuk diterima (lebih dari {limit} MB). Kirim foto yang lebih kecil.",
-    "This file is too large to receive (over {limit} MB). Please send a smaller photo.",
 )
 PAGE_PREV: Final = T("◀️ Sebelumnya", "◀️ Previous")
 PAGE_NEXT: Final = T("Berikutnya ▶️", "Next ▶️")

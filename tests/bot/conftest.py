@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,6 +14,7 @@ from bot.bootstrap import App, build_app
 from bot.dialog import ChatKey, Incoming
 from bot.settings import Settings
 from flows.protocol import FileIn, Reply, Tap, TextIn
+from tests.flows.driver import strip_html as plain
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=JAKARTA)
@@ -33,14 +33,6 @@ def app(tmp_path: Path, db_url: str) -> Iterator[App]:
     application = make_app(tmp_path, db_url)
     yield application
     application.close()
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(text: str) -> str:
-    """A reply's HTML as plain text."""
-    return html.unescape(_TAG.sub("", text))
 
 
 class Chat:
@@ -102,6 +94,15 @@ def ktp_answers_until_day(
     chat.tap("Magersari")
     chat.send("0812-3456-7890")
     return chat.send("budi@contoh.com")
+
+
+def book_ktp(chat: Chat, day: str = "Senin, 7 Desember") -> str:
+    """A KTP-el recording booked through the dialog on the offered ``day`` (default Monday 7
+    December); the text of the last replies."""
+    ktp_answers_until_day(chat)
+    chat.tap(day)
+    chat.tap("Saya setuju")
+    return chat.tap("Kirim")
 
 
 def submit_damaged_replacement(chat: Chat) -> None:

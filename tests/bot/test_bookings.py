@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from bot.bootstrap import App
 from bot.dialog import StatusCmd
 from flows.protocol import Reply, Tap
-from tests.bot.conftest import Chat, ktp_answers_until_day
+from tests.bot.conftest import Chat, book_ktp
 
 
 class Recorder:
@@ -28,10 +28,7 @@ class Recorder:
 
 def book(app: App, chat_id: str = "b-1", day: str = "Senin, 7 Desember") -> tuple[Chat, str]:
     chat = Chat(app, chat_id)
-    ktp_answers_until_day(chat)
-    chat.tap(day)
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    book_ktp(chat, day)
     [booking] = app.booking.bookings_for_chat(chat.key.ref)
     return chat, booking.code
 
@@ -132,11 +129,8 @@ async def test_failed_notice_is_retried_then_marked_failed(app: App) -> None:
 
     app.notifiers.register("test", Down())
     _chat, code = book(app, "d-1")
-    worker = app.worker()
     for _ in range(8):
-        with app.db.engine.begin() as conn:
-            conn.exec_driver_sql("UPDATE outbox_job SET run_at = created_at")
-        await worker.run_once()
+        await run_jobs(app)
     job = app.outbox.find(f"reminder:{code}")
     assert job is not None
     assert job["status"] == "failed"

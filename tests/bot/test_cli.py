@@ -9,7 +9,7 @@ import pytest
 
 from bot.bootstrap import App
 from bot.cli import main
-from tests.bot.conftest import Chat, ktp_answers_until_day, make_app
+from tests.bot.conftest import Chat, book_ktp, make_app
 
 
 @pytest.fixture
@@ -23,10 +23,7 @@ def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[P
 def _book_monday(app: App, chat_id: str) -> Chat:
     """A KTP-el recording booked through the dialog for Monday 7 December; the chat."""
     chat = Chat(app, chat_id)
-    ktp_answers_until_day(chat)
-    chat.tap("Senin, 7 Desember")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    book_ktp(chat)
     return chat
 
 

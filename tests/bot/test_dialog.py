@@ -12,7 +12,7 @@ from bot.bootstrap import App
 from bot.dialog import ChatKey, LangCmd, MenuCmd, parse_text
 from flows.protocol import Command, LoadChoices, TextIn
 from storage.models import Submission
-from tests.bot.conftest import PNG_1PX, Chat, ktp_answers_until_day, make_app
+from tests.bot.conftest import PNG_1PX, Chat, book_ktp, ktp_answers_until_day, make_app
 
 
 def submissions(app: App) -> list[Submission]:
@@ -234,15 +234,9 @@ def test_text_before_choosing_a_service_shows_the_menu(app: App) -> None:
 def test_logs_never_show_a_full_nik(app: App, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     chat = Chat(app, "log-1")
-    ktp_answers_until_day(chat)
-    chat.tap("Senin, 7 Desember")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    book_ktp(chat)
     second = Chat(app, "log-2")
-    ktp_answers_until_day(second)
-    second.tap("Senin, 7 Desember")
-    second.tap("Saya setuju")
-    second.tap("Kirim")
+    book_ktp(second)
     assert caplog.records, "expected log lines to check"
     for record in caplog.records:
         line = record.getMessage()
@@ -260,10 +254,7 @@ def test_second_booking_offers_to_move_the_first(app: App) -> None:
     from flows.protocol import Tap
 
     chat = Chat(app, "twice")
-    ktp_answers_until_day(chat)
-    chat.tap("Senin, 7 Desember")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    book_ktp(chat)
     ktp_answers_until_day(chat)
     chat.tap("Rabu, 9 Desember")
     chat.tap("Saya setuju")

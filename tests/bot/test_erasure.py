@@ -12,7 +12,7 @@ from bot.bootstrap import App
 from storage.errors import StorageError
 from storage.models import Submission
 from storage.staff import DeskStore
-from tests.bot.conftest import NOW, PNG_1PX, Chat, ktp_answers_until_day, submit_newborn
+from tests.bot.conftest import NOW, PNG_1PX, Chat, book_ktp, submit_newborn
 from tests.bot.test_bookings import Recorder
 from tests.bot.test_family_card import KK, valid_draft
 from tests.bot.test_retention import replace_lost_card
@@ -22,10 +22,7 @@ def test_erase_my_data(app: App) -> None:
     recorder = Recorder()
     app.notifiers.register("test", recorder)
     chat = Chat(app, "erase-1")
-    ktp_answers_until_day(chat)
-    chat.tap("Senin, 7 Desember")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    book_ktp(chat)
     asyncio.run(app.worker().run_once())  # the booking proof is issued
     chat.send("/mulai")
     chat.tap("Kartu Keluarga")
@@ -111,10 +108,7 @@ def test_erase_keeps_a_photo_another_chat_still_needs(app: App) -> None:
 
 def test_erase_blanks_the_chats_bookings_and_their_check_ins(app: App) -> None:
     chat = Chat(app, "erase-booking")
-    ktp_answers_until_day(chat)
-    chat.tap("Senin, 7 Desember")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
+    book_ktp(chat)
     [booking] = app.booking.bookings_for_chat(chat.key.ref)
     desk = DeskStore(app.db)
     desk.record_checkin(

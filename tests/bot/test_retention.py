@@ -44,6 +44,7 @@ from tests.bot.conftest import (
     NOW,
     PNG_1PX,
     Chat,
+    book_ktp,
     ktp_answers_until_day,
     make_app,
     submit_damaged_replacement,
@@ -232,10 +233,7 @@ def _build(tmp_path: Path, db_url: str) -> World:
     new.notifiers.register("test", Recorder())
     since = datetime.now(UTC)
     fresh = Chat(new, "new-booked")
-    ktp_answers_until_day(fresh)
-    fresh.tap("Senin, 7 Desember")
-    fresh.tap("Saya setuju")
-    fresh.tap("Kirim")
+    book_ktp(fresh)
     [fresh_booking] = new.booking.bookings_for_chat(fresh.key.ref)
     fresh.send("/status", update_id=9101)
     fresh_kk = submit_newborn_kk(Chat(new, "new-kk"))
