@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.delivery import DocumentService
-from flows.text import Lang, Text, parse_lang
+from flows.text import LANGS, Lang, Text, parse_lang
 from flows.validators import format_date
 from signing.validate import validate_async
 from storage.documents import MAX_PIN_FAILURES, DocumentInfo, DocumentStore
@@ -106,6 +107,24 @@ SECURITY_HEADERS: Final = {
 }
 
 
+def texts_by_lang(texts: Mapping[str, Text]) -> dict[Lang, dict[str, str]]:
+    """A page's texts in each language, worked out once instead of on every request."""
+    return {lang: {key: text.get(lang) for key, text in texts.items()} for lang in LANGS}
+
+
+def template_environment() -> Environment:
+    """The Jinja environment of the pages in ``web/templates`` (HTML autoescaped)."""
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+def _status_key(status: str) -> str:
+    """The ``TEXTS`` key that says what a document's status means for its validity."""
+    return {"valid": "valid", "replaced": "replaced_status"}.get(status, "revoked")
+
+
+_TEXTS_BY_LANG: Final = texts_by_lang(TEXTS)
+
+
 def request_lang(request: web.Request) -> Lang:
     """``?lang=``, else the browser's first language, else Indonesian."""
     asked = request.query.get("lang")
@@ -132,9 +151,7 @@ class DocumentPages:
         self._roots = trust_roots
         self._office = office_name
         self._tz = ZoneInfo(timezone)
-        self._env = Environment(
-            loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"])
-        )
+        self._env = template_environment()
 
     def add_routes(self, app: web.Application) -> None:
         """Mount the pages."""
@@ -147,9 +164,8 @@ class DocumentPages:
         self, request: web.Request, template: str, status: int = 200, **ctx: Any
     ) -> web.Response:
         lang = request_lang(request)
-        texts = {key: text.get(lang) for key, text in TEXTS.items()}
         page = self._env.get_template(template).render(
-            lang=lang, t=texts, office=self._office.get(lang), **ctx
+            lang=lang, t=_TEXTS_BY_LANG[lang], office=self._office.get(lang), **ctx
         )
         return web.Response(
             text=page, content_type="text/html", status=status, headers=SECURITY_HEADERS
@@ -222,7 +238,6 @@ class DocumentPages:
         if doc is None:
             return {"doc": None}
         lang = request_lang(request)
-        status_key = {"valid": "valid", "replaced": "replaced_status"}.get(doc.status, "revoked")
         kind = TEXTS.get(doc.kind)
         issued_on = (
             doc.issued_at.astimezone(self._tz).date()
@@ -231,7 +246,7 @@ class DocumentPages:
         )
         return {
             "doc": doc,
-            "status_text": TEXTS[status_key].get(lang),
+            "status_text": TEXTS[_status_key(doc.status)].get(lang),
             "kind_text": kind.get(lang) if kind else doc.kind,
             "issued": format_date(issued_on, lang),
         }
@@ -246,33 +261,14 @@ class DocumentPages:
                 while chunk := await part.read_chunk():  # type: ignore[union-attr]
                     data += chunk
                     if len(data) > MAX_UPLOAD:
-                        return self._render(
-                            request,
-                            "verify.html",
-                            413,
-                            title="Verifikasi",
-                            doc=None,
-                            verdict=True,
-                            verdict_ok=False,
-                            verdict_text=TEXTS["too_big"].get(lang),
-                        )
+                        return self._upload_refused(request, 413, "too_big")
         if not data.startswith(b"%PDF"):
-            return self._render(
-                request,
-                "verify.html",
-                400,
-                title="Verifikasi",
-                doc=None,
-                verdict=True,
-                verdict_ok=False,
-                verdict_text=TEXTS["not_pdf"].get(lang),
-            )
+            return self._upload_refused(request, 400, "not_pdf")
         verdict = await validate_async(data, trust_roots=self._roots())
         known = await asyncio.to_thread(self._docs.by_sha256, hashlib.sha256(data).hexdigest())
         text = verdict.summary(lang, tz=self._tz)
         if known is not None and known.status != "valid":
-            status_key = {"replaced": "replaced_status"}.get(known.status, "revoked")
-            text += " " + TEXTS[status_key].get(lang)
+            text += " " + TEXTS[_status_key(known.status)].get(lang)
         return self._render(
             request,
             "verify.html",
@@ -283,4 +279,17 @@ class DocumentPages:
             verdict_ok=verdict.ok and (known is None or known.status == "valid"),
             verdict_text=text,
             verdict_doc=known,
+        )
+
+    def _upload_refused(self, request: web.Request, status: int, key: str) -> web.Response:
+        """The verification page saying why an uploaded file was not checked."""
+        return self._render(
+            request,
+            "verify.html",
+            status,
+            title="Verifikasi",
+            doc=None,
+            verdict=True,
+            verdict_ok=False,
+            verdict_text=TEXTS[key].get(request_lang(request)),
         )

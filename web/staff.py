@@ -54,7 +54,7 @@ from flows.text import Lang, Text, parse_lang
 from flows.validators import format_date
 from storage.conversations import ConversationStore
 from storage.errors import StorageError
-from storage.personal import DATA_GONE
+from storage.personal import DATA_GONE, FILE_PREFIX
 from storage.staff import (
     REVIEWABLE,
     AlreadyAdmitted,
@@ -133,7 +133,7 @@ def uploaded_files(answers: Mapping[str, Any]) -> list[UploadedFile]:
     def walk(value: Any, path: str) -> Iterator[UploadedFile]:
         if isinstance(value, Mapping):
             ref = value.get("ref")
-            if isinstance(ref, str) and ref.startswith("file:"):
+            if isinstance(ref, str) and ref.startswith(FILE_PREFIX):
                 yield UploadedFile(
                     path=path,
                     ref=ref,
@@ -505,8 +505,7 @@ class StaffPages(StaffSite):
         return form.title.get(lang) if form is not None else form_id
 
     def _status_text(self, status: str, lang: Lang) -> str:
-        text = PAGE.get(f"status_{status}")
-        return text.get(lang) if text else status
+        return _named(f"status_{status}", lang, default=status)
 
     async def reviews(self, request: web.Request, signed: SignedIn) -> web.StreamResponse:
         """GET ``/staff/reviews``: submissions waiting for a decision, oldest first."""
@@ -612,19 +611,20 @@ class StaffPages(StaffSite):
         ip = self._ip(request)
 
         def load() -> tuple[UploadedFile, bytes] | None:
-            sub = self._desk.submission(reference)
-            if sub is None:
-                return None
-            found = next((f for f in uploaded_files(sub.answers) if f.path == path), None)
-            if found is None:
-                return None
-            try:
-                data = self._app.files.get(found.ref)
-            except StorageError:
-                return None
-            self._write_audit(
-                ip, signed.staff, "view", "file", f"{reference}/{path}", detail=found.mime
-            )
+            with self._db.session():
+                sub = self._desk.submission(reference)
+                if sub is None:
+                    return None
+                found = next((f for f in uploaded_files(sub.answers) if f.path == path), None)
+                if found is None:
+                    return None
+                try:
+                    data = self._app.files.get(found.ref)
+                except StorageError:
+                    return None
+                self._write_audit(
+                    ip, signed.staff, "view", "file", f"{reference}/{path}", detail=found.mime
+                )
             return found, data
 
         loaded = await asyncio.to_thread(load)
@@ -970,8 +970,7 @@ class StaffPages(StaffSite):
     # -- hand-off tickets ----------------------------------------------------------------------
 
     def _ticket_reason(self, ticket: TicketInfo, lang: Lang) -> str:
-        text = PAGE.get(f"reason_{ticket.reason}")
-        return text.get(lang) if text else ticket.reason
+        return _named(f"reason_{ticket.reason}", lang, default=ticket.reason)
 
     async def tickets(self, request: web.Request, signed: SignedIn) -> web.StreamResponse:
         """GET ``/staff/tickets``: open hand-offs, oldest first."""
@@ -1332,6 +1331,12 @@ def _question_of(ticket: TicketInfo) -> str:
     """Where the citizen was: the question's label from the context, else its id."""
     label = ticket.context.get("question")
     return str(label or ticket.question or "-")
+
+
+def _named(key: str, lang: Lang, *, default: str) -> str:
+    """The page text ``key`` in ``lang``, or ``default`` when there is none."""
+    text = PAGE.get(key)
+    return text.get(lang) if text else default
 
 
 def _row_dict(row: Any) -> dict[str, Any]:

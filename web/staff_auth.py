@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from multidict import MultiDictProxy
 
 from bot.bootstrap import App
@@ -35,7 +34,7 @@ from storage.staff import (
     StaffAccounts,
     normalise_username,
 )
-from web.documents import SECURITY_HEADERS, TEMPLATES, request_lang
+from web.documents import SECURITY_HEADERS, request_lang, template_environment, texts_by_lang
 from web.staff_texts import PAGE
 
 log = logging.getLogger(__name__)
@@ -44,6 +43,8 @@ COOKIE: Final = "adminduk_staff"
 LOGIN_COOKIE: Final = "adminduk_staff_login"
 SESSION_LIFETIME: Final = timedelta(hours=8)
 """A working day; then staff sign in again."""
+
+_PAGE_BY_LANG: Final = texts_by_lang(PAGE)
 
 Clock = Callable[[], datetime]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -72,9 +73,7 @@ class StaffSite:
         self._secure = application.settings.public_base_url.lower().startswith("https://")
         self._tz = ZoneInfo(application.settings.timezone)
         self._max_temp = application.office.health.max_temperature
-        self._env = Environment(
-            loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"])
-        )
+        self._env = template_environment()
 
     def add_auth_routes(self, app: web.Application) -> None:
         """Mount sign-in and sign-out."""
@@ -108,6 +107,20 @@ class StaffSite:
             query["lang"] = "en"
         return path + ("?" + urlencode(query) if query else "")
 
+    def _set_cookie(
+        self, response: web.StreamResponse, name: str, value: str, *, path: str, max_age: int
+    ) -> None:
+        """A cookie no script can read and no other site's request carries (``Secure`` on https)."""
+        response.set_cookie(
+            name,
+            value,
+            httponly=True,
+            samesite="Strict",
+            secure=self._secure,
+            path=path,
+            max_age=max_age,
+        )
+
     @staticmethod
     def _redirect(location: str) -> web.Response:
         return web.Response(status=303, headers={"Location": location, "Cache-Control": "no-store"})
@@ -140,7 +153,7 @@ class StaffSite:
         other: Lang = "id" if lang == "en" else "en"
         page = self._env.get_template(template).render(
             lang=lang,
-            t={key: text.get(lang) for key, text in PAGE.items()},
+            t=_PAGE_BY_LANG[lang],
             office=self._app.office.short_name.get(lang),
             staff=signed.staff if signed else None,
             csrf=signed.csrf_token if signed else "",
@@ -205,10 +218,7 @@ class StaffSite:
             if signed is None:
                 return self._to_login(request)
             form = await request.post()
-            sent = form.get("csrf")
-            if not isinstance(sent, str) or not hmac.compare_digest(
-                sent.encode(), signed.csrf_token.encode()
-            ):
+            if not _same_token(form.get("csrf"), signed.csrf_token):
                 log.warning(
                     "staff POST %s refused: missing or wrong CSRF token (%s)",
                     request.path,
@@ -308,15 +318,7 @@ class StaffSite:
             username=username,
             next_path=next_path or "",
         )
-        response.set_cookie(
-            LOGIN_COOKIE,
-            token,
-            httponly=True,
-            samesite="Strict",
-            secure=self._secure,
-            path="/staff/login",
-            max_age=3600,
-        )
+        self._set_cookie(response, LOGIN_COOKIE, token, path="/staff/login", max_age=3600)
         return response
 
     async def login_page(self, request: web.Request) -> web.StreamResponse:
@@ -338,13 +340,7 @@ class StaffSite:
     async def login_submit(self, request: web.Request) -> web.StreamResponse:
         """POST ``/staff/login``: check the throttle, then the password; start a session."""
         form = await request.post()
-        sent = form.get("csrf")
-        cookie = request.cookies.get(LOGIN_COOKIE, "")
-        if (
-            not isinstance(sent, str)
-            or not cookie
-            or not hmac.compare_digest(sent.encode(), cookie.encode())
-        ):
+        if not _same_token(form.get("csrf"), request.cookies.get(LOGIN_COOKIE, "")):
             log.warning("staff sign-in refused: missing or wrong CSRF token")
             return self._error(request, None, 403, self._text(request, "csrf"))
         username = str(form.get("username") or "")[:200]
@@ -382,14 +378,8 @@ class StaffSite:
         await self._audit_async(request, staff, "signin", "account", staff.username)
         log.info("staff %s signed in", staff.username)
         response = self._redirect(next_path or self._url(request_lang(request), "/staff/"))
-        response.set_cookie(
-            COOKIE,
-            token,
-            httponly=True,
-            samesite="Strict",
-            secure=self._secure,
-            path="/staff",
-            max_age=int(self._lifetime.total_seconds()),
+        self._set_cookie(
+            response, COOKIE, token, path="/staff", max_age=int(self._lifetime.total_seconds())
         )
         response.del_cookie(LOGIN_COOKIE, path="/staff/login")
         return response
@@ -423,3 +413,12 @@ class StaffSite:
         response = self._redirect(self._url(request_lang(request), "/staff/login", bye=1))
         response.del_cookie(COOKIE, path="/staff")
         return response
+
+
+def _same_token(sent: object, expected: str) -> bool:
+    """Whether a form's CSRF token is the expected, non-empty one (constant-time comparison)."""
+    return (
+        isinstance(sent, str)
+        and bool(expected)
+        and hmac.compare_digest(sent.encode(), expected.encode())
+    )

@@ -73,6 +73,19 @@ async def chromium() -> AsyncIterator[Browser]:
             await browser.close()
 
 
+@asynccontextmanager
+async def new_tab(browser: Browser, **context_options: Any) -> AsyncIterator[Page]:
+    """A tab in a fresh browser context (``context_options``: viewport, locale, ...) with a
+    15-second default timeout, closed after the block."""
+    context = await browser.new_context(**context_options)
+    context.set_default_timeout(15_000)
+    tab = await context.new_page()
+    try:
+        yield tab
+    finally:
+        await context.close()
+
+
 async def screenshot(page: Page, name: str) -> Path:
     """The whole page as ``test-artifacts/browser/<name>.png``."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

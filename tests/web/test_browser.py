@@ -7,26 +7,26 @@ context. Screenshots of every page state go to ``test-artifacts/browser/``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
 
 from bot.bootstrap import App
-from tests.bot.conftest import make_app
 from tests.web.browser import (
     PHONE,
     PostCapture,
     assert_fits_phone,
     chromium,
     lines_of,
+    new_tab,
     screenshot,
 )
-from tests.web.test_documents import free_port, issue_booking_proof, local
-from web.app import build_web_app, document_pages, start_site
+from tests.web.server import serving
+from tests.web.test_documents import issue_booking_proof, local
+from web.app import build_web_app, document_pages
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, FilePayload, Page
@@ -64,47 +64,29 @@ async def browser() -> AsyncIterator[Browser]:
         yield launched
 
 
-@pytest.fixture
-def web_app(tmp_path: Path, sqlite_url: str) -> Iterator[App]:
-    application = make_app(tmp_path, sqlite_url)
-    yield application
-    application.close()
-
-
 @pytest_asyncio.fixture(loop_scope="module")
-async def issued(web_app: App) -> AsyncIterator[Issued]:
+async def issued(sqlite_app: App) -> AsyncIterator[Issued]:
     """A booking proof, and the real web application serving it on a free local port."""
-    recorder, pin, url, pdf = await issue_booking_proof(web_app, "browser-1")
+    recorder, pin, url, pdf = await issue_booking_proof(sqlite_app, "browser-1")
     [(_ref, filename, _pdf, _caption)] = recorder.documents
-    port = free_port()
-    runner = await start_site(
-        build_web_app(telegram=None, webhook_secret=None, pages=document_pages(web_app)),
-        host="127.0.0.1",
-        port=port,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        yield Issued(web_app, base, pin, local(url, base), pdf, filename)
-    finally:
-        await runner.cleanup()
+    async with serving(
+        build_web_app(telegram=None, webhook_secret=None, pages=document_pages(sqlite_app))
+    ) as base:
+        yield Issued(sqlite_app, base, pin, local(url, base), pdf, filename)
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def page(browser: Browser) -> AsyncIterator[Page]:
     """A fresh phone-sized tab whose browser prefers Indonesian."""
-    context = await browser.new_context(
+    async with new_tab(
+        browser,
         viewport=PHONE,
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
         locale="id-ID",
-    )
-    context.set_default_timeout(15_000)
-    tab = await context.new_page()
-    try:
+    ) as tab:
         yield tab
-    finally:
-        await context.close()
 
 
 async def submit_pin(page: Page, pin: str) -> None:

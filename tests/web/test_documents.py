@@ -7,7 +7,6 @@ import asyncio
 import email
 import logging
 import re
-import socket
 from collections.abc import AsyncIterator
 from email import policy
 
@@ -19,16 +18,11 @@ from bot.bootstrap import App
 from bot.mail import SmtpMailer
 from tests.bot.conftest import Chat, ktp_answers_until_day, submit_damaged_replacement
 from tests.bot.test_bookings import Recorder
-from web.app import build_web_app, document_pages, start_site
+from tests.web.server import free_port, serving
+from web.app import build_web_app, document_pages
 
 PIN_RE = re.compile(r"PIN <b>(\d{6})</b>")
 URL_RE = re.compile(r"(http://\S+/d/[A-Za-z0-9_-]+)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def issue_booking_proof(app: App, chat_id: str = "doc-1") -> tuple[Recorder, str, str, bytes]:
@@ -58,16 +52,10 @@ async def post_pin(http: aiohttp.ClientSession, url: str, pin: str) -> tuple[int
 
 
 async def serve(app: App) -> AsyncIterator[str]:
-    port = free_port()
-    runner = await start_site(
-        build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app)),
-        host="127.0.0.1",
-        port=port,
-    )
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+    async with serving(
+        build_web_app(telegram=None, webhook_secret=None, pages=document_pages(app))
+    ) as base:
+        yield base
 
 
 def local(url: str, base: str) -> str:

@@ -27,16 +27,17 @@ from tests.bot.conftest import NOW, Chat, submit_newborn
 from tests.bot.test_bookings import Recorder
 from tests.bot.test_family_card import BABY_NIK, HEAD_NIK, KK, WIFE_NIK, valid_draft
 from tests.documents.pdfcheck import text
+from tests.web.server import free_port
 from tests.web.test_documents import PIN_RE, URL_RE, Sink, local, post_pin
 from tests.web.test_staff import (
     Clock,
     add_staff,
     audit_rows,
     client,
-    free_port,
     page,
     post,
     sign_in,
+    signed_in,
     status_of,
     submit_replacement,
 )
@@ -81,8 +82,7 @@ async def test_approving_a_kk_change_issues_the_signed_kk(
     review = f"/staff/reviews/{reference}"
     kk_page = f"{review}/kk"
     try:
-        async with serve(app) as base, client() as http:
-            await sign_in(http, base, "sari")
+        async with signed_in(app, NOW, pages=True) as (base, http):
             _status, html = await page(http, base + review)
             assert "Data KK baru" in html
             assert "Belum dilengkapi" in html
@@ -249,8 +249,7 @@ async def test_saved_data_that_no_longer_parses_is_refused_at_approval(app: App)
     add_staff(app)
     broken = {**valid_draft(), "members.2.nik": WRONG_BABY_NIK}
     DeskStore(app.db).save_family_card(reference, broken, staff_username="sari", at=NOW)
-    async with serve(app) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, NOW, pages=True) as (base, http):
         review = f"/staff/reviews/{reference}"
         _status, html = await post(http, base, f"{review}/approve", {}, from_page=review)
         assert "data KK yang tersimpan perlu diperbaiki" in html

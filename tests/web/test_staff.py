@@ -10,9 +10,8 @@ import hashlib
 import io
 import logging
 import re
-import socket
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -30,7 +29,8 @@ from storage.staff import StaffAccounts, WeakPassword, lockout_until
 from storage.staff_models import AuditEntry, CheckIn, StaffSession, SubmissionReview
 from tests.bot.conftest import JAKARTA, NOW, PNG_1PX, Chat, ktp_answers_until_day, make_app
 from tests.bot.test_bookings import Recorder
-from web.app import build_web_app, document_pages, start_site
+from tests.web.server import serving
+from web.app import build_web_app, document_pages
 from web.staff import add_staff_routes, parse_temperature, uploaded_files
 from web.staff_auth import COOKIE
 
@@ -49,26 +49,17 @@ class Clock:
         return self.now
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@asynccontextmanager
-async def serve(app: App, clock: Clock, *, pages: bool = False) -> AsyncIterator[str]:
+def serve(
+    app: App, clock: Clock | None, *, pages: bool = False
+) -> AbstractAsyncContextManager[str]:
     """The staff pages (with the print and verification ``pages`` too) on a free local port,
-    their "now" from ``clock``."""
-    web_app = build_web_app(
-        telegram=None, webhook_secret=None, pages=document_pages(app) if pages else None
-    )
+    their "now" from ``clock``; without a clock, wired as in production (the wall clock)."""
+    document = document_pages(app) if pages else None
+    if clock is None:
+        return serving(build_web_app(telegram=None, webhook_secret=None, pages=document, staff=app))
+    web_app = build_web_app(telegram=None, webhook_secret=None, pages=document)
     add_staff_routes(web_app, app, clock=clock)
-    port = free_port()
-    runner = await start_site(web_app, host="127.0.0.1", port=port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+    return serving(web_app)
 
 
 def client() -> aiohttp.ClientSession:
@@ -80,6 +71,16 @@ def csrf_of(page: str) -> str:
     match = CSRF_RE.search(page)
     assert match, page
     return match.group(1)
+
+
+@asynccontextmanager
+async def signed_in(
+    app: App, now: datetime, *, pages: bool = False, username: str = "sari"
+) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
+    """The staff pages served at ``now`` and a browser signed in there as ``username``."""
+    async with serve(app, Clock(now), pages=pages) as base, client() as http:
+        await sign_in(http, base, username)
+        yield base, http
 
 
 async def sign_in(
@@ -126,20 +127,27 @@ def book(app: App, chat_id: str, nik: str, name: str, day: str = "Senin, 7 Desem
     return booking.code
 
 
-def submit_replacement(app: App, chat_id: str = "g-1") -> str:
-    """A KTP-el replacement request (lost card, with the police report photo)."""
+def submit_replacement(
+    app: App, chat_id: str = "g-1", nik: str = "3371011203850002", name: str = "Budi Santoso"
+) -> str:
+    """A KTP-el replacement request (lost card, with the police report photo) through the dialog;
+    its reference."""
     chat = Chat(app, chat_id)
     chat.send("/mulai")
     chat.tap("Penggantian KTP-el")
     chat.tap("Hilang")
     chat.upload(PNG_1PX, "lapor.png")
-    for text in ("3371011203850002", "Budi Santoso", "3371012001150003", "081234567890"):
+    for text in (nik, name, "3371012001150003", "081234567890"):
         chat.send(text)
     chat.send("budi@contoh.com")
     chat.tap("Saya setuju")
     chat.tap("Kirim")
     with app.db.session() as s:
-        [sub] = s.exec(select(Submission).where(Submission.form_id == "ktp_ganti")).all()
+        [sub] = s.exec(
+            select(Submission).where(
+                Submission.form_id == "ktp_ganti", Submission.chat_id == chat_id
+            )
+        ).all()
         return sub.reference
 
 
@@ -147,14 +155,6 @@ def status_of(app: App, reference: str) -> str:
     with app.db.session() as s:
         row = s.exec(select(Submission).where(Submission.reference == reference)).one()
         return row.status
-
-
-@pytest.fixture
-def sqlite_app(tmp_path: Path, sqlite_url: str) -> Iterator[App]:
-    """The application on SQLite only (long flows)."""
-    application = make_app(tmp_path, sqlite_url)
-    yield application
-    application.close()
 
 
 # -- pure helpers ----------------------------------------------------------------------------
@@ -311,8 +311,7 @@ async def test_session_cookie_flags_and_hashed_id(app: App) -> None:
 
 async def test_sign_out_ends_the_session(app: App) -> None:
     add_staff(app)
-    async with serve(app, Clock(MONDAY)) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, MONDAY) as (base, http):
         [cookie] = [c for c in http.cookie_jar if c.key == COOKIE]
         old = cookie.value
         status, html = await post(http, base, "/staff/logout", {}, from_page="/staff/")
@@ -347,8 +346,7 @@ async def test_session_expires(sqlite_app: App) -> None:
 async def test_posts_without_the_right_csrf_token_change_nothing(app: App) -> None:
     add_staff(app)
     day = date(2026, 12, 8)
-    async with serve(app, Clock(MONDAY)) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, MONDAY) as (base, http):
         url = f"{base}/staff/days/{day.isoformat()}/quota"
         for form in ({"quota": "5"}, {"quota": "5", "csrf": "x" * 43}, {"quota": "5", "csrf": ""}):
             async with http.post(url, data=form) as resp:
@@ -407,8 +405,7 @@ async def test_day_list_check_in_and_csv(
     app.notifiers.register("test", recorder)
     add_staff(app)
     try:
-        async with serve(app, Clock(MONDAY)) as base, client() as http:
-            await sign_in(http, base, "sari")
+        async with signed_in(app, MONDAY) as (base, http):
             status, html = await page(http, f"{base}/staff/bookings")
             assert status == 200
             assert "Senin, 7 Desember 2026" in html
@@ -500,8 +497,7 @@ async def test_day_list_check_in_and_csv(
 async def test_check_in_only_on_the_day(app: App) -> None:
     code = book(app, "b-3", "3371011708000001", "Budi Santoso")
     add_staff(app)
-    async with serve(app, Clock(NOW)) as base, client() as http:  # Thursday, booked for Monday
-        await sign_in(http, base, "sari")
+    async with signed_in(app, NOW) as (base, http):  # Thursday, booked for Monday
         _status, html = await page(http, f"{base}/staff/bookings?day=2026-12-07")
         assert "BUDI SANTOSO" in html
         assert 'name="temperature"' not in html
@@ -526,8 +522,7 @@ async def test_review_and_approve_issues_the_document(app: App) -> None:
     reference = submit_replacement(app)
     booked = book(app, "b-9", "3371011708000001", "Budi Santoso")
     add_staff(app)
-    async with serve(app, Clock(NOW)) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, NOW) as (base, http):
         status, html = await page(http, f"{base}/staff/reviews")
         assert reference in html
         assert "Penggantian KTP-el" in html
@@ -579,8 +574,7 @@ async def test_reject_with_a_reason(app: App) -> None:
     app.notifiers.register("test", recorder)
     reference = submit_replacement(app, "g-2")
     add_staff(app)
-    async with serve(app, Clock(NOW)) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, NOW) as (base, http):
         path = f"/staff/reviews/{reference}/reject"
         _status, html = await post(
             http, base, path, {"reason": " "}, from_page=f"/staff/reviews/{reference}"
@@ -624,8 +618,7 @@ async def test_a_failed_notice_is_reported_not_fatal(app: App) -> None:
     app.notifiers.register("test", Down())  # type: ignore[arg-type]
     reference = submit_replacement(app, "g-3")
     add_staff(app)
-    async with serve(app, Clock(NOW)) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, NOW) as (base, http):
         status, html = await post(
             http,
             base,
@@ -655,8 +648,7 @@ async def test_tickets_reply_and_close(sqlite_app: App) -> None:
     ticket_id = int(re.search(r"#(\d+)", opened.text).group(1))  # type: ignore[union-attr]
     app.dialog.handle(chat.key, TextIn("NIK saya ditolak terus"))
     add_staff(app)
-    async with serve(app, Clock(NOW)) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, NOW) as (base, http):
         _status, html = await page(http, f"{base}/staff/tickets")
         assert f'href="/staff/tickets/{ticket_id}"' in html
         assert "warga meminta petugas" in html
@@ -713,8 +705,7 @@ async def test_quota_close_and_reopen(app: App) -> None:
     code = book(app, "q-1", "3371011708000001", "Budi Santoso")
     add_staff(app)
     monday, tuesday = date(2026, 12, 7), date(2026, 12, 8)
-    async with serve(app, Clock(NOW)) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, NOW) as (base, http):
         _status, html = await page(http, f"{base}/staff/days")
         assert "Senin, 7 Desember 2026" in html
         _status, html = await post(
@@ -853,8 +844,7 @@ async def test_failed_deliveries_are_shown_on_the_home_page(app: App) -> None:
     app.outbox.add("document.email", {"doc": 1}, key="email:BP/2026/TESTXX")
     [job] = app.outbox.claim()
     app.outbox.fail(job, error="MailError: SMTP mail.example:587: SMTPConnectError")
-    async with serve(app, Clock(MONDAY)) as base, client() as http:
-        await sign_in(http, base, "sari")
+    async with signed_in(app, MONDAY) as (base, http):
         status, html = await page(http, f"{base}/staff/")
         assert status == 200
         assert "Pengiriman yang gagal" in html

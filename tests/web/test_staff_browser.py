@@ -14,8 +14,8 @@ birth dates against "today", so it gets the clock of the day the citizen applied
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,14 +24,21 @@ import pytest_asyncio
 from sqlmodel import select
 
 from bot.bootstrap import App
-from storage.models import OutboxJob, Submission
+from storage.models import OutboxJob
 from storage.staff_models import CheckIn, SubmissionReview
-from tests.bot.conftest import NOW, PNG_1PX, Chat, make_app, submit_newborn
+from tests.bot.conftest import NOW, Chat, make_app, submit_newborn
 from tests.bot.test_bookings import Recorder
-from tests.web.browser import chromium, screenshot
-from tests.web.test_staff import MONDAY, PASSWORD, Clock, add_staff, book, free_port, status_of
+from tests.web.browser import chromium, new_tab, screenshot
+from tests.web.test_staff import (
+    MONDAY,
+    PASSWORD,
+    Clock,
+    add_staff,
+    book,
+    status_of,
+    submit_replacement,
+)
 from tests.web.test_staff import serve as serve_staff
-from web.app import build_web_app, document_pages, start_site
 from web.staff_auth import COOKIE
 
 if TYPE_CHECKING:
@@ -47,31 +54,10 @@ LOGIN_TITLE: Final = "Masuk petugas"
 HOME_TITLE: Final = "Beranda petugas"
 
 
-@asynccontextmanager
-async def serve(app: App, clock: Clock | None = None) -> AsyncIterator[str]:
+def serve(app: App, clock: Clock | None = None) -> AbstractAsyncContextManager[str]:
     """The web application on a free local port: as in production, or with ``clock`` for the
     staff pages' "today"."""
-    if clock is not None:
-        async with serve_staff(app, clock, pages=True) as base:
-            yield base
-        return
-    web_app = build_web_app(
-        telegram=None, webhook_secret=None, pages=document_pages(app), staff=app
-    )
-    port = free_port()
-    runner = await start_site(web_app, host="127.0.0.1", port=port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
-
-
-@pytest.fixture
-def app_sqlite(tmp_path: Path, sqlite_url: str) -> Iterator[App]:
-    """The application on SQLite only."""
-    application = make_app(tmp_path, sqlite_url)
-    yield application
-    application.close()
+    return serve_staff(app, clock, pages=True)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -84,13 +70,8 @@ async def browser() -> AsyncIterator[Browser]:
 @pytest_asyncio.fixture(loop_scope="module")
 async def page(browser: Browser) -> AsyncIterator[Page]:
     """A fresh desk-sized tab whose browser prefers Indonesian."""
-    context = await browser.new_context(viewport=DESK, locale="id-ID")
-    context.set_default_timeout(15_000)
-    tab = await context.new_page()
-    try:
+    async with new_tab(browser, viewport=DESK, locale="id-ID") as tab:
         yield tab
-    finally:
-        await context.close()
 
 
 async def navigate(page: Page, action: Callable[[], Awaitable[Any]]) -> Response:
@@ -115,28 +96,6 @@ async def notice(page: Page) -> str:
     return await page.inner_text("main [role=alert]")
 
 
-def request_replacement(app: App, chat_id: str, nik: str, name: str) -> str:
-    """A KTP-el replacement request (lost card, with the police report photo) through the dialog;
-    its reference."""
-    chat = Chat(app, chat_id)
-    chat.send("/mulai")
-    chat.tap("Penggantian KTP-el")
-    chat.tap("Hilang")
-    chat.upload(PNG_1PX, "lapor.png")
-    for text in (nik, name, "3371012001150003", "081234567890"):
-        chat.send(text)
-    chat.send("budi@contoh.com")
-    chat.tap("Saya setuju")
-    chat.tap("Kirim")
-    with app.db.session() as s:
-        [sub] = s.exec(
-            select(Submission).where(
-                Submission.form_id == "ktp_ganti", Submission.chat_id == chat_id
-            )
-        ).all()
-        return sub.reference
-
-
 def issue_jobs(app: App, reference: str) -> list[dict[str, Any]]:
     """The ``document.issue`` jobs of ``reference`` in the outbox."""
     with app.db.session() as s:
@@ -152,8 +111,8 @@ def issue_jobs(app: App, reference: str) -> list[dict[str, Any]]:
 # -- (1) sign-in -------------------------------------------------------------------------------
 
 
-async def test_sign_in_wrong_then_right_password(page: Page, app_sqlite: App) -> None:
-    app = app_sqlite
+async def test_sign_in_wrong_then_right_password(page: Page, sqlite_app: App) -> None:
+    app = sqlite_app
     add_staff(app)
     async with serve(app) as base:
         response = await page.goto(f"{base}/staff/")
@@ -257,12 +216,12 @@ async def test_day_list_and_check_in(page: Page, tmp_path: Path, sqlite_url: str
 # -- (3) reviews ----------------------------------------------------------------------------
 
 
-async def test_review_approve_and_reject(page: Page, app_sqlite: App) -> None:
-    app = app_sqlite
+async def test_review_approve_and_reject(page: Page, sqlite_app: App) -> None:
+    app = sqlite_app
     recorder = Recorder()
     app.notifiers.register("test", recorder)
-    lost = request_replacement(app, "g-1", "3371011203850002", "Budi Santoso")
-    other = request_replacement(app, "g-2", "3371015005900004", "Siti Aminah")
+    lost = submit_replacement(app, "g-1", "3371011203850002", "Budi Santoso")
+    other = submit_replacement(app, "g-2", "3371015005900004", "Siti Aminah")
     add_staff(app)
     async with serve(app) as base:
         await sign_in(page, base)
@@ -322,8 +281,8 @@ async def test_review_approve_and_reject(page: Page, app_sqlite: App) -> None:
 # -- (4) the new KK of a KK change ------------------------------------------------------------
 
 
-async def test_complete_the_kk_and_approve(page: Page, app_sqlite: App) -> None:
-    app = app_sqlite
+async def test_complete_the_kk_and_approve(page: Page, sqlite_app: App) -> None:
+    app = sqlite_app
     recorder = Recorder()
     app.notifiers.register("test", recorder)
     reference = submit_newborn(Chat(app, "kk-1"))
@@ -427,9 +386,9 @@ async def test_complete_the_kk_and_approve(page: Page, app_sqlite: App) -> None:
 # -- (5) CSRF, session, sign-out --------------------------------------------------------------
 
 
-async def test_csrf_session_and_sign_out(page: Page, app_sqlite: App) -> None:
-    app = app_sqlite
-    reference = request_replacement(app, "g-5", "3371011203850002", "Budi Santoso")
+async def test_csrf_session_and_sign_out(page: Page, sqlite_app: App) -> None:
+    app = sqlite_app
+    reference = submit_replacement(app, "g-5", "3371011203850002", "Budi Santoso")
     add_staff(app)
     async with serve(app) as base:
         await sign_in(page, base)
