@@ -16,7 +16,13 @@ from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 
 from bot.dialog import ChatKey, DialogService, Incoming
-from bot.telegram.methods import Sent, drop_keyboard, edit_reply_text, send_reply
+from bot.telegram.methods import (
+    Sent,
+    answer_callback,
+    drop_keyboard,
+    edit_reply_text,
+    send_reply,
+)
 from bot.telegram.render import PAGE_PREFIX, keyboard, reply_seq, seq_of
 from bot.telegram.sender import Sender
 from flows.protocol import FileIn, Reply, Resume
@@ -105,6 +111,16 @@ class Gateway:
             except Exception:  # the apology alone then; the log has the first error
                 log.exception("showing the current question after an error failed")
         await self.send(bot, chat_id, replies, callback=callback, lang=lang)
+
+    async def answer(self, bot: Bot, query: CallbackQuery) -> None:
+        """Answer a tapped button (its spinner stops). A query Telegram no longer knows (too old,
+        after a restart) is logged by the sender and the tap is still applied."""
+        await self._sender.call(
+            query.from_user.id,
+            lambda: answer_callback(bot, query.id),
+            what="answerCallbackQuery",
+            paced=False,
+        )
 
     async def send(
         self,

@@ -1,56 +1,56 @@
-"""Bot API methods whose answer is read only as far as the bot needs it.
+"""The Bot API calls of every update (the reply, the edited or unbuttoned question, the answer to a
+tapped button), sent and read as plain JSON.
 
-aiogram turns every answer into its full type: ``sendMessage`` returns the sent ``Message``,
-with the inline keyboard we just sent rebuilt button by button as pydantic objects. The bot
-needs none of it (only whether the call worked), so the replies to citizens use these
-subclasses: the same methods, the same request, an answer read as ``Sent`` (``message_id``
-only). In bench/telegram.py this was the largest single cost of the event loop after the
-HTTP round trip itself.
+aiogram builds each call as a pydantic method object (the keyboard as button objects), dumps it
+back to a dict to send it, and validates the answer into a full type: ``sendMessage`` returns the
+sent ``Message`` with the keyboard just sent rebuilt button by button. The bot needs only whether
+the call worked. These four calls are made for nearly every update and the event loop is what
+limits the bot (docs/NOTES.md), so they build the JSON body directly from the reply and read the
+answer as JSON (``JsonSession.post``). Errors still go through aiogram's check, so the sender
+sees aiogram's exceptions (``TelegramRetryAfter``, ``TelegramServerError``...) as for any call.
+The payloads are the ones aiogram would send for the same call (tests/bot/telegram/
+test_methods.py compares them).
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any
 
 from aiogram import Bot
-from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup
-from pydantic import BaseModel, ConfigDict
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+)
+
+from bot.telegram.session import JsonSession
+
+Keyboard = dict[str, Any]
+"""An inline keyboard as the Bot API takes it: ``{"inline_keyboard": [[{"text", ...}]]}``."""
 
 
-class Sent(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Sent:
     """What the bot keeps of a message Telegram sent or edited."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
     message_id: int
-    """The message's id in its chat."""
+    """The message's id in its chat (0 for an edited inline message, which has none)."""
 
 
-class SendReply(SendMessage):
-    """``sendMessage``, answer read as :class:`Sent`."""
-
-    __returning__ = Sent  # type: ignore[assignment]  # a narrower answer on purpose
-
-
-class EditReplyText(EditMessageText):
-    """``editMessageText``, answer read as :class:`Sent` (or ``True`` for inline messages)."""
-
-    __returning__ = Sent | bool
+def _session(bot: Bot) -> JsonSession:
+    session = bot.session
+    if not isinstance(session, JsonSession):
+        raise TypeError("the bot must use bot.telegram.session.JsonSession")
+    return session
 
 
-class DropKeyboard(EditMessageReplyMarkup):
-    """``editMessageReplyMarkup`` (to remove a keyboard), answer read as :class:`Sent`."""
-
-    __returning__ = Sent | bool
-
-
-LIGHT_METHODS = (SendReply, EditReplyText, DropKeyboard)
-"""The methods above, for keeping their ``Response[...]`` classes alive (see setup.py)."""
-
-
-# aiogram types its method classes' constructors for mypy only in the classes themselves, so the
-# subclasses are built through these functions, which also give the answer its real type.
+def _sent(result: Any) -> Sent:
+    """A sent or edited message's id (editing an inline message answers ``true``)."""
+    if isinstance(result, dict) and isinstance(result.get("message_id"), int):
+        return Sent(result["message_id"])
+    return Sent(0)
 
 
 async def send_reply(
@@ -58,14 +58,20 @@ async def send_reply(
     *,
     chat_id: int | str,
     text: str,
-    reply_markup: InlineKeyboardMarkup | None = None,
+    reply_markup: Keyboard | None = None,
     message_thread_id: int | None = None,
 ) -> Sent:
     """Send a message (the bot's defaults apply: HTML, no link previews)."""
-    fields: dict[str, Any] = {"chat_id": chat_id, "text": text, "reply_markup": reply_markup}
+    session = _session(bot)
+    payload: dict[str, Any] = {"chat_id": chat_id, "text": text, **session.text_defaults(bot)}
     if message_thread_id is not None:
-        fields["message_thread_id"] = message_thread_id
-    return cast(Sent, await bot(SendReply(**fields)))
+        payload["message_thread_id"] = message_thread_id
+    if reply_markup is not None:
+        payload["reply_markup"] = reply_markup
+    result = await session.post(
+        bot, "sendMessage", payload, lambda: SendMessage.model_validate(payload)
+    )
+    return _sent(result)
 
 
 async def edit_reply_text(
@@ -74,19 +80,43 @@ async def edit_reply_text(
     chat_id: int | str,
     message_id: int,
     text: str,
-    reply_markup: InlineKeyboardMarkup | None = None,
-) -> Sent | bool:
+    reply_markup: Keyboard | None = None,
+) -> Sent:
     """Replace a message's text and keyboard."""
-    fields: dict[str, Any] = {
+    session = _session(bot)
+    payload: dict[str, Any] = {
         "chat_id": chat_id,
         "message_id": message_id,
         "text": text,
-        "reply_markup": reply_markup,
+        **session.text_defaults(bot),
     }
-    return cast(Sent | bool, await bot(EditReplyText(**fields)))
+    if reply_markup is not None:
+        payload["reply_markup"] = reply_markup
+    result = await session.post(
+        bot, "editMessageText", payload, lambda: EditMessageText.model_validate(payload)
+    )
+    return _sent(result)
 
 
-async def drop_keyboard(bot: Bot, *, chat_id: int | str, message_id: int) -> Sent | bool:
+async def drop_keyboard(bot: Bot, *, chat_id: int | str, message_id: int) -> Sent:
     """Remove a message's inline keyboard."""
-    fields: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id}
-    return cast(Sent | bool, await bot(DropKeyboard(**fields)))
+    payload: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id}
+    result = await _session(bot).post(
+        bot,
+        "editMessageReplyMarkup",
+        payload,
+        lambda: EditMessageReplyMarkup.model_validate(payload),
+    )
+    return _sent(result)
+
+
+async def answer_callback(bot: Bot, query_id: str) -> bool:
+    """Answer a tapped button (Telegram shows a spinner on it until then)."""
+    payload: dict[str, Any] = {"callback_query_id": query_id}
+    result = await _session(bot).post(
+        bot,
+        "answerCallbackQuery",
+        payload,
+        lambda: AnswerCallbackQuery.model_validate(payload),
+    )
+    return result is True

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
-
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from typing import Any, Final
 
 from bot import texts as X
 from flows.protocol import Button, Reply
@@ -32,8 +30,9 @@ def reply_seq(reply: Reply) -> str | None:
     return None
 
 
-def keyboard(reply: Reply, *, lang: Lang, page: int = 0) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of ``reply`` (page ``page`` of its options when there are many)."""
+def keyboard(reply: Reply, *, lang: Lang, page: int = 0) -> dict[str, Any] | None:
+    """The inline keyboard of ``reply`` (page ``page`` of its options when there are many), as
+    the Bot API takes it (JSON-ready: see bot/telegram/methods.py)."""
     rows = [list(r) for r in reply.buttons]
     if not rows:
         return None
@@ -49,11 +48,11 @@ def keyboard(reply: Reply, *, lang: Lang, page: int = 0) -> InlineKeyboardMarkup
         if page < len(pages) - 1:
             nav.append(Button(X.PAGE_NEXT.get(lang), f"{PAGE_PREFIX}{seq}:{page + 1}"))
         rows = [*pages[page], nav, *tail]
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row] for row in rows
+    return {
+        "inline_keyboard": [
+            [{"text": b.label, "callback_data": b.data} for b in row] for row in rows
         ]
-    )
+    }
 
 
 def _split(rows: list[list[Button]]) -> tuple[list[list[Button]], list[list[Button]]]:

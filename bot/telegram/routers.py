@@ -74,12 +74,12 @@ def build_routers(gateway: Gateway) -> list[Router]:
 
     @buttons.callback_query(OnLoop(F.data.startswith(PAGE_PREFIX)))
     async def on_page(query: CallbackQuery, bot: Bot) -> None:
-        await query.answer()
+        await gateway.answer(bot, query)
         await gateway.page(bot, query, lang_hint=_lang(query))
 
     @buttons.callback_query()
     async def on_tap(query: CallbackQuery, bot: Bot, **data: Any) -> None:
-        await query.answer()
+        await gateway.answer(bot, query)
         await gateway.apply(
             bot,
             chat_id=_query_chat(query),

@@ -1,5 +1,6 @@
-"""Sending to Telegram with retries: waits ``retry_after`` on 429, backs off on 5xx and network
-errors, and gives up (logging, never raising to the citizen's handler) after a few attempts."""
+"""Sending to Telegram with retries: waits ``retry_after`` on 429, backs off on 5xx, network
+errors and answers that are not JSON, and gives up (logging, never raising to the citizen's
+handler) after a few attempts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Final, TypeVar
 
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -48,7 +50,8 @@ class Sender:
                 wait = min(float(exc.retry_after), MAX_RETRY_AFTER)
                 log.warning("%s: Telegram asks to wait %.0f s (attempt %d)", what, wait, attempt)
                 await asyncio.sleep(wait)
-            except (TelegramServerError, TelegramNetworkError) as exc:
+            except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
+                # ClientDecodeError: an answer that is not the Bot API's JSON (a proxy's 502 page)
                 wait = min(self._max, self._base * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)  # noqa: S311 - jitter
                 log.warning("%s failed (%s), retry in %.1f s", what, type(exc).__name__, wait)
                 await asyncio.sleep(wait)

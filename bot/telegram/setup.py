@@ -20,7 +20,6 @@ from bot.dialog import DialogService
 from bot.handoff import HandoffService
 from bot.telegram.gateway import Gateway
 from bot.telegram.limits import Pacer
-from bot.telegram.methods import LIGHT_METHODS
 from bot.telegram.routers import ChatOrder, build_routers
 from bot.telegram.sender import Sender
 from bot.telegram.session import JsonSession
@@ -83,7 +82,6 @@ def _response_types() -> tuple[Any, ...]:
         m.SetWebhook,
         m.CreateForumTopic,
     )
-    methods += LIGHT_METHODS
     return tuple(Response[method.__returning__] for method in methods)  # type: ignore[name-defined]
 
 

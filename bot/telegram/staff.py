@@ -118,7 +118,7 @@ def build_staff_router(
 
     @router.callback_query(OnLoop(F.data.startswith("hand:staffclose:")))
     async def close_button(query: CallbackQuery, bot: Bot) -> None:
-        await query.answer()
+        await gateway.answer(bot, query)
         if not allowed(query.from_user.id):
             return
         message = query.message

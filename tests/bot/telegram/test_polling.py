@@ -129,6 +129,28 @@ async def test_retry_after_429_is_respected(tmp_path: Path, db_url: str) -> None
         assert len(failed) == 1
 
 
+async def test_server_errors_and_a_proxys_error_page_are_retried(
+    tmp_path: Path, db_url: str
+) -> None:
+    async with polling_bot(tmp_path, db_url) as h:
+        user = h.server.user(chat_id=1014)
+        await menu(user)
+        h.server.fail_next("answerCallbackQuery", status=500)
+        h.server.fail_next("editMessageReplyMarkup", status=502, body="<html>Bad Gateway</html>")
+        h.server.fail_next("sendMessage", disconnect=True)
+        await tap(user, "perekaman KTP-el", "Tanggal lahir Anda")
+        failed_first = {"answerCallbackQuery": 500, "editMessageReplyMarkup": 502, "sendMessage": 0}
+        for method, status in failed_first.items():  # 0: the connection was dropped
+            statuses = [c.status for c in h.server.calls_to(method)]
+            assert status in statuses, method
+            assert statuses[statuses.index(status) + 1] == 200, method  # the retry went through
+        assert user.callback_answer() is not None
+        menu_message = next(
+            m for m in h.server.sent_messages(1014) if "Pilih layanan" in (m.text or "")
+        )
+        assert menu_message.buttons == []  # the tapped menu lost its buttons after the retry
+
+
 async def test_updates_of_one_chat_are_applied_in_order(tmp_path: Path, db_url: str) -> None:
     async with polling_bot(tmp_path, db_url) as h:
         user = h.server.user(chat_id=1005)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.methods import SendDocument
+from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram.methods import SendReply
 from bot.telegram.session import JsonSession
 
 TOKEN = "123456789:AAEhBP0av28ZHsMDkV3Y2vBE5DLKDaQH3t8"
@@ -21,7 +20,7 @@ def test_a_reply_with_a_keyboard_is_one_json_object() -> None:
         inline_keyboard=[[InlineKeyboardButton(text="Laki-laki", callback_data="a:3:L")]]
     )
     payload = session.json_payload(
-        bot, SendReply(chat_id=7, text="<b>Jenis kelamin</b>", reply_markup=markup)
+        bot, SendMessage(chat_id=7, text="<b>Jenis kelamin</b>", reply_markup=markup)
     )
     assert payload == {
         "chat_id": 7,
