@@ -61,6 +61,9 @@ class Sender:
             except TelegramBadRequest as exc:
                 if "message is not modified" in str(exc):
                     return None
+                if "query is too old" in str(exc):  # a tap from before a restart: still applied
+                    log.info("%s: %s", what, exc.message)
+                    return None
                 log.error("%s rejected by Telegram: %s", what, exc.message)
                 return None
         log.error("%s: giving up after %d attempts", what, MAX_ATTEMPTS)

@@ -151,6 +151,20 @@ async def test_server_errors_and_a_proxys_error_page_are_retried(
         assert menu_message.buttons == []  # the tapped menu lost its buttons after the retry
 
 
+async def test_a_tap_telegram_no_longer_knows_is_still_applied(tmp_path: Path, db_url: str) -> None:
+    async with polling_bot(tmp_path, db_url) as h:
+        user = h.server.user(chat_id=1015)
+        await menu(user)
+        h.server.fail_next(
+            "answerCallbackQuery",
+            status=400,
+            description="Bad Request: query is too old and response timeout expired or query ID "
+            "is invalid",
+        )
+        await tap(user, "perekaman KTP-el", "Tanggal lahir Anda")
+        assert [c.status for c in h.server.calls_to("answerCallbackQuery")] == [400]
+
+
 async def test_updates_of_one_chat_are_applied_in_order(tmp_path: Path, db_url: str) -> None:
     async with polling_bot(tmp_path, db_url) as h:
         user = h.server.user(chat_id=1005)
