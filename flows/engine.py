@@ -264,6 +264,8 @@ class _Run:
         self.today = today
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
+        self._layout: list[Path] = []
+        self._layout_of: Mapping[str, Any] | None = None
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -298,7 +300,17 @@ class _Run:
         self.state = self.state.with_(**changes)
 
     def layout(self) -> list[Path]:
-        return positions(self.form, self.state.answers, self.today)
+        """The positions for the current answers (not to be changed by the caller).
+
+        Kept while the answers stay the same object: a step asked for them two to four times,
+        at about 29 µs each. Answers are never changed in place (``with_answer`` makes a new
+        mapping), so the same object means the same answers.
+        """
+        answers = self.state.answers
+        if self._layout_of is not answers:
+            self._layout = positions(self.form, answers, self.today)
+            self._layout_of = answers
+        return self._layout
 
     def question(self, path: Path) -> Question:
         return question_at(self.form, path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import Any, Final, Literal
 
 from flows.protocol import DynamicChoice
@@ -77,8 +77,20 @@ class State:
         return self.phase in FINISHED
 
     def with_(self, **changes: Any) -> State:
-        """A copy with ``changes``."""
-        return replace(self, **changes)
+        """A copy with ``changes``.
+
+        Copies the fields directly: ``dataclasses.replace`` runs ``__init__``, which sets each
+        of the 16 fields through ``object.__setattr__`` (4.5 µs a copy against 0.7 µs), and the
+        engine makes several copies a step. There is no ``__post_init__`` to miss.
+        """
+        if not _FIELDS.issuperset(changes):
+            unknown = ", ".join(sorted(set(changes) - _FIELDS))
+            raise TypeError(f"State has no field(s) {unknown}")
+        copy = object.__new__(type(self))
+        attributes = copy.__dict__
+        attributes.update(self.__dict__)
+        attributes.update(changes)
+        return copy
 
     # --- JSON --------------------------------------------------------------------------------
 
@@ -131,6 +143,9 @@ class State:
             },
             reference=data.get("reference"),
         )
+
+
+_FIELDS: Final[frozenset[str]] = frozenset(f.name for f in fields(State))
 
 
 def _plain(value: Any) -> Any:
