@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlalchemy import Connection
 
 from booking.codes import new_code
 from booking.errors import AlreadyBooked, DayFull, DayNotBookable, SessionFull
@@ -20,9 +21,17 @@ from flows.definition import Form, QType
 from flows.protocol import Button, Submit, SubmitFailed, Submitted
 from flows.text import Lang, Text
 from flows.validators import format_date, mask_nik
-from storage.models import Submission, utcnow
+from storage.models import utcnow
+from storage.tables import SUBMISSIONS
 
 log = logging.getLogger(__name__)
+
+# Core statements built once: the submission is one INSERT, without an ORM session and its
+# flush (about 0.2 ms of CPU per submission on SQLite).
+_INSERT_SUBMISSION = sa.insert(SUBMISSIONS)
+_REFERENCE_TAKEN = sa.select(SUBMISSIONS.c.id).where(
+    SUBMISSIONS.c.reference == sa.bindparam("p_reference")
+)
 
 
 class FormSubmitter:
@@ -42,7 +51,7 @@ class FormSubmitter:
         self._documents = documents
 
     def __call__(
-        self, session: Session, request: Submit, *, form: Form, chat: ChatKey, lang: Lang
+        self, conn: Connection, request: Submit, *, form: Form, chat: ChatKey, lang: Lang
     ) -> Submitted | SubmitFailed:
         """Book (when the form has a service), then record the submission."""
         answers = dict(request.answers)
@@ -50,33 +59,33 @@ class FormSubmitter:
         details: Text | None = None
         status = "received"
         if form.service is not None:
-            outcome = self._book(session, form, answers, chat, lang)
+            outcome = self._book(conn, form, answers, chat, lang)
             if isinstance(outcome, SubmitFailed):
                 return outcome
             reference, details = outcome
             status = "booked"
         else:
-            reference = self._new_reference(session, form.reference_prefix)
+            reference = self._new_reference(conn, form.reference_prefix)
         now = utcnow()
-        session.add(
-            Submission(
-                reference=reference,
-                form_id=form.id,
-                channel=chat.channel,
-                chat_id=chat.chat_id,
-                lang=lang,
-                answers=answers,
-                status=status,
-                created_at=now,
-                updated_at=now,
-            )
+        conn.execute(
+            _INSERT_SUBMISSION,
+            {
+                "reference": reference,
+                "form_id": form.id,
+                "channel": chat.channel,
+                "chat_id": chat.chat_id,
+                "lang": lang,
+                "answers": answers,
+                "status": status,
+                "created_at": now,
+                "updated_at": now,
+            },
         )
-        session.flush()
         log.info("submission %s of form %s recorded", reference, form.id)
         return Submitted(reference=reference, details=details)
 
     def _book(
-        self, session: Session, form: Form, answers: dict[str, object], chat: ChatKey, lang: Lang
+        self, conn: Connection, form: Form, answers: dict[str, object], chat: ChatKey, lang: Lang
     ) -> tuple[str, Text] | SubmitFailed:
         assert form.service is not None  # noqa: S101 - checked by the caller
         day_q = next(q for q in form.questions if q.type is QType.DAY)
@@ -113,11 +122,11 @@ class FormSubmitter:
                 actions = ((Button(label, f"bk:mv:{old.code}:{day.isoformat()}"),),)
             return SubmitFailed(reason, actions=actions)
         if self._followup is not None:
-            self._followup.queue_reminder(session.connection(), booking)
+            self._followup.queue_reminder(conn, booking)
         if self._documents is not None:
             email = answers.get("email")
             self._documents.queue(
-                session.connection(),
+                conn,
                 kind=BOOKING_PROOF,
                 reference=booking.code,
                 chat_ref=chat.ref,
@@ -126,12 +135,10 @@ class FormSubmitter:
         return booking.code, visit_text(X.BOOKED_DETAILS, booking, self._office)
 
     @staticmethod
-    def _new_reference(session: Session, prefix: str) -> str:
+    def _new_reference(conn: Connection, prefix: str) -> str:
         for _ in range(5):
             candidate = new_code(prefix)
-            taken = session.exec(
-                select(Submission.id).where(col(Submission.reference) == candidate)
-            ).first()
+            taken = conn.execute(_REFERENCE_TAKEN, {"p_reference": candidate}).first()
             if taken is None:
                 return candidate
         raise RuntimeError("could not find a free reference number")  # pragma: no cover

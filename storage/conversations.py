@@ -1,9 +1,13 @@
 """The conversation rows: lock one chat's row, save it, and recognise a redelivered update.
 
-This is the hot path of every step, so it uses prebuilt Core statements (compiled once and cached
-by SQLAlchemy) rather than ORM objects: a step is one ``SELECT ... FOR UPDATE`` (on SQLite the
-transaction already holds the write lock from ``BEGIN IMMEDIATE``) and one ``UPDATE``; a new chat
-adds one ``INSERT ... ON CONFLICT DO NOTHING``.
+This is the hot path of every step, so it uses prebuilt Core statements rather than ORM objects:
+a step is one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` into ``processed_update``, one
+``SELECT ... FOR UPDATE`` (on SQLite the transaction already holds the write lock from ``BEGIN
+IMMEDIATE``) and one ``UPDATE``; a new chat adds one ``INSERT ... ON CONFLICT DO NOTHING``. Those
+three run for every update, so they go straight to the driver (``storage.driver``), compiled once
+per dialect: 0.82 -> 0.74 ms of CPU per dialog step on SQLite, 1.68 -> 1.42 ms on PostgreSQL
+(200 chats through the 14 updates of the KTP-el form, median of 3 runs). The rare statements
+(creating a row, reading one without a lock) stay on SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 
+from storage.driver import DriverStatement
 from storage.models import utcnow
 from storage.tables import CONV, UPDATES
 
@@ -55,18 +61,43 @@ class ConversationStore:
             .on_conflict_do_nothing(index_elements=["channel", "update_id"])
             .returning(UPDATES.c.id)
         )
+        self._fast: _Fast | None = None
+
+    def _driver(self, dialect: Dialect) -> _Fast:
+        """The hot statements compiled for the connection's dialect (once; a race compiles the
+        same statements twice, harmlessly)."""
+        fast = self._fast
+        if fast is None or fast.dialect is not dialect:
+            fast = self._fast = _Fast(
+                dialect=dialect,
+                seen=DriverStatement(
+                    self._seen, dialect, column_keys=("channel", "update_id", "processed_at")
+                ),
+                select=DriverStatement(
+                    self._select,
+                    dialect,
+                    results=(
+                        CONV.c.id.type,
+                        CONV.c.lang.type,
+                        CONV.c.state.type,
+                        CONV.c.version.type,
+                    ),
+                ),
+                save=DriverStatement(self._save, dialect),
+            )
+        return fast
 
     def first_delivery(self, conn: Connection, channel: str, update_id: int) -> bool:
         """Record ``update_id`` as applied; ``False`` when it already was (a redelivery)."""
         params = {"channel": channel, "update_id": update_id, "processed_at": utcnow()}
         # RETURNING tells whether the row was new on both databases (psycopg's rowcount is -1).
-        return conn.execute(self._seen, params).first() is not None
+        return self._driver(conn.dialect).seen.first(conn, params) is not None
 
     def lock(self, conn: Connection, channel: str, chat_id: str, lang: str) -> ConversationRow:
         """The chat's row, created if new, locked until the transaction ends."""
         key = {"channel": channel, "chat_id": chat_id}
-        row = conn.execute(self._select, key).first()
-        if row is None:
+        found = self._driver(conn.dialect).select.first(conn, key)
+        if found is None:
             now = utcnow()
             conn.execute(
                 self._create,
@@ -79,14 +110,15 @@ class ConversationStore:
                     "updated_at": now,
                 },
             )
-            row = conn.execute(self._select, key).one()
-        return _conversation(row)
+            return _conversation(conn.execute(self._select, key).one())
+        row_id, row_lang, state, version = found
+        return ConversationRow(id=row_id, lang=row_lang, state=dict(state or {}), version=version)
 
     def save(self, conn: Connection, row: ConversationRow, *, form_id: str | None) -> None:
         """Write the row back (its version goes up by one)."""
         row.version += 1
-        conn.execute(
-            self._save,
+        self._driver(conn.dialect).save.run(
+            conn,
             {
                 "row_id": row.id,
                 "lang": row.lang,
@@ -101,6 +133,16 @@ class ConversationStore:
         """The chat's row without locking it (for reading only)."""
         row = conn.execute(self._peek, {"channel": channel, "chat_id": chat_id}).first()
         return None if row is None else _conversation(row)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fast:
+    """The statements of every step, run on the driver (see the module's docstring)."""
+
+    dialect: Dialect
+    seen: DriverStatement
+    select: DriverStatement
+    save: DriverStatement
 
 
 def _conversation(row: Any) -> ConversationRow:

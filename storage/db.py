@@ -13,6 +13,7 @@ updates where an invariant must hold across concurrent writers.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from storage.errors import StorageError
+from storage.errors import StorageError, WriterBusyError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_WRITER_WAIT_S = SQLITE_BUSY_TIMEOUT_MS / 1000
@@ -46,6 +47,10 @@ def _normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+_NO_WAIT: ContextVar[bool] = ContextVar("unit_of_work_no_wait", default=False)
+"""Set while a unit of work opened with ``wait=False`` begins (see ``Database.session``)."""
+
+
 def _setup_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -59,7 +64,73 @@ def _setup_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to the driver: ``exec_driver_sql`` cost ~30 µs of CPU per unit of work (an
+        # execution context and its events for a statement without parameters or rows).
+        driver = conn.connection.driver_connection
+        if not _NO_WAIT.get():
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:  # e.g. "database is locked" after the busy timeout
+                raise StorageError(f"database error: {type(exc).__name__}") from exc
+            return
+        # A unit that must not wait: no busy handler for this BEGIN, so another process's
+        # write lock makes it fail at once instead of sleeping and retrying for 30 s.
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise WriterBusyError("another process holds the write lock") from exc
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error: {type(exc).__name__}") from exc
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def _setup_postgresql(engine: Engine) -> None:
+    """Check each pooled connection as it is taken, like ``pool_pre_ping`` (which it replaces):
+    a dead one is replaced before use, a live one is untouched.
+
+    SQLAlchemy's ping switches psycopg to autocommit and back around an empty statement run
+    through a cursor: 68 µs of CPU per unit of work on this machine. The same empty statement
+    sent by libpq directly costs about 40 µs (it leaves the connection idle, outside any
+    transaction, as it found it). A ``DisconnectionError`` from a ``checkout`` listener makes
+    the pool discard the connection and take another, as a failed pre-ping does.
+    """
+    from psycopg import Error as DriverError
+    from psycopg import pq
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        try:
+            result = dbapi_connection.pgconn.exec_(b";")
+        except DriverError as exc:
+            raise DisconnectionError("the pooled connection is gone") from exc
+        if result.status != pq.ExecStatus.EMPTY_QUERY:
+            raise DisconnectionError("the pooled connection is gone")
+
+
+class _Unit:
+    """The unit of work active in a thread (or task): its connection (a ``connection()`` unit)
+    or its ORM session (a ``session()`` unit); a connection unit makes a session on first use."""
+
+    __slots__ = ("conn", "orm")
+
+    def __init__(self, *, conn: Connection | None = None, orm: Session | None = None) -> None:
+        self.conn = conn
+        self.orm = orm
+
+    def session(self) -> Session:
+        """The unit's ORM session: joins the connection's transaction without owning it (its
+        ``commit`` would not commit, its ``close`` leaves the transaction as it is)."""
+        if self.orm is None:
+            self.orm = Session(
+                bind=self.conn, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self.orm
+
+    def connection(self) -> Connection:
+        """The unit's connection, in its transaction."""
+        return self.conn if self.conn is not None else self.session().connection()
 
 
 @dataclass
@@ -69,7 +140,7 @@ class Database:
     url: str
     echo: bool = False
     engine: Engine = field(init=False)
-    _current: ContextVar[Session | None] = field(init=False, repr=False)
+    _current: ContextVar[_Unit | None] = field(init=False, repr=False)
     _writer: threading.Lock | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
@@ -94,8 +165,8 @@ class Database:
                 echo=self.echo,
                 pool_size=10,
                 max_overflow=20,
-                pool_pre_ping=True,
             )
+            _setup_postgresql(self.engine)  # the pool's pre-ping, cheaper
 
     @property
     def dialect(self) -> str:
@@ -108,7 +179,7 @@ class Database:
         return self.dialect == "sqlite"
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, savepoint: bool = True, wait: bool = True) -> Iterator[Session]:
         """A unit of work: commits when the block ends normally, rolls back on an exception.
 
         Opened while another unit of work is active in the same thread (or task), it joins that
@@ -117,9 +188,25 @@ class Database:
         while each adapter still declares its own unit of work. (On SQLite a second
         transaction would also wait forever for the write lock the outer one holds.)
 
+        ``savepoint=False`` joins an outer unit without a savepoint, for units that leave
+        nothing to undo when they fail: reads, and writes that take their own savepoint. A
+        savepoint costs two statements that SQLAlchemy compiles afresh each time (about
+        0.1 ms of CPU on SQLite); the dialog's booking steps had two of them.
+
+        ``wait=False`` (SQLite; for work on the event loop): when the write lock is taken, by a
+        thread of this process or by another process, raise ``WriterBusyError`` at once, having
+        done nothing, instead of waiting for it. A unit that joins an outer one never waits.
+
         Driver errors are wrapped in ``StorageError``; domain exceptions pass through unchanged.
         """
-        outer = self._current.get()
+        unit = self._current.get()
+        outer = unit.session() if unit is not None else None
+        if outer is not None and not savepoint:
+            try:
+                yield outer
+            except SQLAlchemyError as exc:
+                raise StorageError(f"database error: {type(exc).__name__}") from exc
+            return
         if outer is not None:
             try:
                 with outer.begin_nested():
@@ -127,19 +214,75 @@ class Database:
             except SQLAlchemyError as exc:
                 raise StorageError(f"database error: {type(exc).__name__}") from exc
             return
-        writer = self._writer
-        if writer is not None and not writer.acquire(timeout=SQLITE_WRITER_WAIT_S):
-            raise StorageError("database busy: the write lock was not free in time")
+        writer = self._take_writer(wait)
         session = Session(self.engine, expire_on_commit=False)
-        token = self._current.set(session)
+        token = self._current.set(_Unit(orm=session))
+        no_wait = _NO_WAIT.set(not wait)
         try:
             with session.begin():
                 yield session
         except SQLAlchemyError as exc:
             raise StorageError(f"database error: {type(exc).__name__}") from exc
         finally:
+            _NO_WAIT.reset(no_wait)
             self._current.reset(token)
             session.close()
+            if writer is not None:
+                writer.release()
+
+    def _take_writer(self, wait: bool) -> threading.Lock | None:
+        """This process's SQLite write lock, taken (``None`` on PostgreSQL)."""
+        writer = self._writer
+        if writer is None:
+            return None
+        if not wait:
+            if not writer.acquire(blocking=False):
+                raise WriterBusyError("a thread of this process holds the write lock")
+        elif not writer.acquire(timeout=SQLITE_WRITER_WAIT_S):
+            raise StorageError("database busy: the write lock was not free in time")
+        return writer
+
+    @contextmanager
+    def connection(self, *, savepoint: bool = True, wait: bool = True) -> Iterator[Connection]:
+        """A unit of work like ``session()``, on a bare connection: the ORM session costs about
+        45 µs of CPU per unit (begin, commit, close) that a dialog step mostly does not need
+        (with the stores' units inside it: 0.58 -> 0.48 ms per dialog step on SQLite).
+
+        Units opened inside it join it, and ``wait`` works, as ``session()`` says; the first ORM
+        session asked for is made then, joined to the connection's transaction, and flushed
+        before the commit.
+        """
+        unit = self._current.get()
+        if unit is not None:
+            if savepoint:
+                with self.session() as joined:
+                    yield joined.connection()
+                return
+            try:
+                yield unit.connection()
+            except SQLAlchemyError as exc:
+                raise StorageError(f"database error: {type(exc).__name__}") from exc
+            return
+        writer = self._take_writer(wait)
+        unit = _Unit()
+        token = self._current.set(unit)
+        no_wait = _NO_WAIT.set(not wait)
+        try:
+            with self.engine.connect() as conn:
+                unit.conn = conn
+                try:
+                    with conn.begin():
+                        yield conn
+                        if unit.orm is not None:
+                            unit.orm.flush()
+                finally:
+                    if unit.orm is not None:
+                        unit.orm.close()
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error: {type(exc).__name__}") from exc
+        finally:
+            _NO_WAIT.reset(no_wait)
+            self._current.reset(token)
             if writer is not None:
                 writer.release()
 

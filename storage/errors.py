@@ -9,3 +9,8 @@ class StorageError(Exception):
 
 class ConflictError(StorageError):
     """A write lost a race it cannot win by retrying (a unique key already taken)."""
+
+
+class WriterBusyError(StorageError):
+    """A unit of work opened with ``wait=False`` found the SQLite write lock taken (by a thread
+    of this process or by another process); nothing was done."""

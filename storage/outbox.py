@@ -20,6 +20,12 @@ from storage.db import Database
 from storage.models import utcnow
 from storage.tables import JOBS
 
+# Built once per dialect: building it for every job cost about as much as running it.
+_ENQUEUE = {
+    "sqlite": sqlite_insert(JOBS).on_conflict_do_nothing(index_elements=["key"]),
+    "postgresql": pg_insert(JOBS).on_conflict_do_nothing(index_elements=["key"]),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -43,10 +49,9 @@ def enqueue_on(
 ) -> None:
     """Queue a job in ``conn``'s transaction; a job with the same ``key`` is queued once. For
     stores that change data and must leave work behind atomically (no ``Outbox`` at hand)."""
-    insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
     now = utcnow()
     conn.execute(
-        insert(JOBS).on_conflict_do_nothing(index_elements=["key"]),
+        _ENQUEUE["sqlite" if conn.dialect.name == "sqlite" else "postgresql"],
         {
             "kind": kind,
             "key": key,

@@ -27,7 +27,7 @@ from bot.telegram.render import PAGE_PREFIX, keyboard, reply_seq, seq_of
 from bot.telegram.sender import Sender
 from flows.protocol import FileIn, Reply, Resume
 from flows.text import Lang, parse_lang
-from storage.errors import StorageError
+from storage.errors import StorageError, WriterBusyError
 from storage.files import FileStore
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,27 @@ class Gateway:
         """Stop the dialog threads (after the dispatcher has stopped)."""
         self._threads.shutdown(wait=True)
 
+    async def handle(
+        self,
+        chat: ChatKey,
+        incoming: Incoming,
+        *,
+        update_id: int | None = None,
+        lang_hint: str | None = None,
+    ) -> list[Reply]:
+        """One dialog step. On SQLite it runs right here on the event loop when the database's
+        write lock is free at once, else on a dialog thread (see ``DialogService.on_loop``)."""
+        if self._dialog.on_loop:
+            try:
+                return self._dialog.handle(
+                    chat, incoming, update_id=update_id, lang_hint=lang_hint, wait=False
+                )
+            except WriterBusyError:
+                pass  # another writer has it: wait for it on a thread, not on the loop
+        return await self.run(
+            self._dialog.handle, chat, incoming, update_id=update_id, lang_hint=lang_hint
+        )
+
     @asynccontextmanager
     async def serialised(self, chat_id: int) -> AsyncIterator[None]:
         """Updates of one chat one at a time, in arrival order, within this process (across
@@ -98,16 +119,14 @@ class Gateway:
         chat = ChatKey(CHANNEL, str(chat_id))
         lang = parse_lang(lang_hint)
         try:
-            replies = await self.run(
-                self._dialog.handle, chat, incoming, update_id=update_id, lang_hint=lang_hint
-            )
+            replies = await self.handle(chat, incoming, update_id=update_id, lang_hint=lang_hint)
         except StorageError:
             raise
         except Exception:
             log.exception("update %s of a telegram chat failed", update_id)
             replies = [self._dialog.apology(lang)]
             try:
-                replies += await self.run(self._dialog.handle, chat, Resume())
+                replies += await self.handle(chat, Resume())
             except Exception:  # the apology alone then; the log has the first error
                 log.exception("showing the current question after an error failed")
         await self.send(bot, chat_id, replies, callback=callback, lang=lang)
@@ -187,7 +206,7 @@ class Gateway:
         _, _, page = rest.partition(":")  # after the question number
         chat = ChatKey(CHANNEL, str(message.chat.id))
         # The current question again (with fresh options), shown at the asked page in place.
-        replies = await self.run(self._dialog.handle, chat, Resume(), lang_hint=lang_hint)
+        replies = await self.handle(chat, Resume(), lang_hint=lang_hint)
         question = next((r for r in reversed(replies) if r.buttons), None)
         if question is None:
             return

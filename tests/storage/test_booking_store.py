@@ -13,10 +13,10 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, event, inspect, text
 from sqlmodel import SQLModel
 
-from booking.errors import AlreadyBooked
+from booking.errors import AlreadyBooked, UnknownSession
 from booking.models import Booking, BookingStatus, DayPlan
 from booking.ports import NewBooking
 from storage.booking import ACTIVE_NIK_INDEX, CODE_ATTEMPTS, SqlBookingStore
@@ -236,3 +236,24 @@ def test_store_joins_an_outer_unit_of_work(db: Database, store: SqlBookingStore)
         _take(store, 2)
     assert [b.nik for b in store.list_day(SERVICE, D1)] == [nik(1), nik(2)]
     assert store.day_states(SERVICE, [D2]) == {}
+
+
+def test_a_failed_take_in_a_dialog_step_leaves_nothing_behind(
+    db: Database, store: SqlBookingStore
+) -> None:
+    """In a step's unit of work ``take`` keeps no savepoint of its own: the day's counters are
+    written inside the attempt's savepoint, so a failure takes them back with the rest."""
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    plan = DayPlan(quota=30, sessions=(("pagi", 15), ("siang", 15)))
+    request = NewBooking(
+        service=SERVICE, day=D1, nik=nik(1), holder_name="Warga", chat_ref="t:1", session="malam"
+    )
+    with db.connection():
+        with pytest.raises(UnknownSession):
+            store.take(request, plan=plan, today=TODAY, at=NOW, new_code=lambda: "KTP-AAAAAA")
+        assert store.day_states(SERVICE, [D1]) == {}
+        _take(store, 2, plan=plan)
+    assert sum(s.startswith("SAVEPOINT") for s in statements) == 2  # one per attempt only
+    state = store.day_states(SERVICE, [D1])[D1]
+    assert (state.booked, [s.booked for s in state.sessions]) == (1, [1, 0])

@@ -165,6 +165,31 @@ async def test_a_tap_telegram_no_longer_knows_is_still_applied(tmp_path: Path, d
         assert [c.status for c in h.server.calls_to("answerCallbackQuery")] == [400]
 
 
+async def test_a_busy_sqlite_write_lock_is_waited_for_off_the_event_loop(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """On SQLite a step runs on the event loop only when the write lock is free at once; while
+    another writer holds it, the update waits on a dialog thread and the loop serves others."""
+    async with polling_bot(tmp_path, sqlite_url) as h:
+        user, other = h.server.user(chat_id=1016), h.server.user(chat_id=1017)
+        await menu(user)
+        typed = other.send_text("halo")
+        await reply(other, "Pilih layanan")
+        writer = h.app.db._writer
+        assert writer is not None
+        writer.acquire()  # another writer of this process, holding the lock
+        try:
+            user.send_command("layanan")
+            # Another chat's edited message is answered by the loop without the database.
+            other.edit_text(typed["message"]["message_id"], "halo lagi")
+            await reply(other, "tidak mengubah jawaban")
+            assert sum("Pilih layanan" in (m.text or "") for m in h.server.sent_messages(1016)) == 1
+        finally:
+            writer.release()
+        await reply(user, "Pilih layanan")
+        assert sum("Pilih layanan" in (m.text or "") for m in h.server.sent_messages(1016)) == 2
+
+
 async def test_updates_of_one_chat_are_applied_in_order(tmp_path: Path, db_url: str) -> None:
     async with polling_bot(tmp_path, db_url) as h:
         user = h.server.user(chat_id=1005)
