@@ -19,7 +19,8 @@ email, tap a day, tap consent, tap send; then ``/start`` again with a fresh NIK)
 a text and its echo. An update counts when the answer it waits for arrives. After ``WARMUP``
 seconds the updates answered during the next ``WINDOW`` seconds are counted. The bot's CPU time
 over the window (``/proc/<pid>/stat``, and ``/proc/<pid>/task/<pid>/stat`` for its main thread,
-the event loop; the rest is the worker threads that run the dialog service) gives the CPU cost
+the event loop; the rest is the worker threads that run the dialog service, which on SQLite
+runs on the event loop itself while the write lock is free) gives the CPU cost
 of one update; the driver's own CPU use is shown too (near 100 % of a core the figures would be
 capped by the driver, not the bot). Each figure is the median of ``RUNS`` runs; the load average
 is printed with it, since other work on this 2-core machine shares the cores.
