@@ -29,11 +29,11 @@ from booking.models import (
     BookingStatus,
     DayAvailability,
     SessionAvailability,
-    mask_nik,
 )
 from booking.policy import KTP_RECORDING, BookingPolicy, OfficeHours, Session
 from booking.ports import BookingStore, NewBooking
 from booking.service import BookingService, Clock, utc_now
+from flows.validators import mask_nik  # one masking rule for the whole product
 
 __all__ = [
     "KTP_RECORDING",

@@ -7,6 +7,9 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Final
 
+# One masking rule for the whole product (logs, staff lists, check-in): ``3371xxxxxxxx0001``.
+from flows.validators import mask_nik
+
 
 class BookingStatus(StrEnum):
     """Where a booking stands. Only ``ACTIVE`` bookings hold a place that can still be used."""
@@ -25,13 +28,6 @@ class BookingStatus(StrEnum):
 
 HOLDING_STATUSES: Final = frozenset({BookingStatus.ACTIVE, BookingStatus.EXPIRED})
 """Statuses that count in a day's ``booked``: the place was (or is) used by that booking."""
-
-
-def mask_nik(nik: str) -> str:
-    """A NIK safe for logs: ``3371xxxxxxxx0001`` (first and last four characters only)."""
-    if len(nik) <= 8:
-        return "x" * len(nik)
-    return nik[:4] + "x" * (len(nik) - 8) + nik[-4:]
 
 
 @dataclass(frozen=True, slots=True)

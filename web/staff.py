@@ -51,7 +51,7 @@ from bot.family_card import (
 )
 from flows.protocol import Reply
 from flows.text import Lang, Text, parse_lang
-from flows.validators import format_date
+from flows.validators import TEMPERATURE_RANGE, format_date
 from storage.conversations import ConversationStore
 from storage.errors import StorageError
 from storage.personal import DATA_GONE, FILE_PREFIX
@@ -72,8 +72,6 @@ log = logging.getLogger(__name__)
 
 UPCOMING_DAYS: Final = 5
 """Working days after today listed on the bookings page."""
-MIN_TEMPERATURE: Final = 30.0
-MAX_TEMPERATURE: Final = 45.0
 AUDIT_PAGE: Final = 100
 FILE_HEADERS: Final = {
     **SECURITY_HEADERS,
@@ -107,7 +105,8 @@ def parse_temperature(raw: object) -> float | None:
     if not re.fullmatch(r"\d{2}(\.\d{1,2})?", text):
         return None
     value = round(float(text), 1)
-    return value if MIN_TEMPERATURE <= value <= MAX_TEMPERATURE else None
+    low, high = TEMPERATURE_RANGE  # the same plausible range as a temperature a citizen types
+    return value if low <= value <= high else None
 
 
 def _csv_cell(value: str) -> str:

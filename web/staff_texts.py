@@ -115,8 +115,8 @@ PAGE: Final[dict[str, Text]] = {
         "in the bot (/status).",
     ),
     "bad_temperature": T(
-        "Suhu tidak terbaca. Tulis angka seperti 36,5 (antara 30 dan 45).",
-        "The temperature could not be read. Write a number like 36.5 (between 30 and 45).",
+        "Suhu tidak terbaca. Tulis angka seperti 36,5 (antara 34 dan 43).",
+        "The temperature could not be read. Write a number like 36.5 (between 34 and 43).",
     ),
     "already_in": T(
         "Antrean {code} sudah tercatat masuk.", "Booking {code} has already been let in."

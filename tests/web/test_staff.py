@@ -177,7 +177,9 @@ def test_temperature_parsing() -> None:
     assert parse_temperature("36,5") == 36.5
     assert parse_temperature(" 38.2 ") == 38.2
     assert parse_temperature("37") == 37.0
-    for bad in ("", "abc", "3.65", "365", "-36", "25", "50", None):
+    assert parse_temperature("34") == 34.0  # the range is flows.validators.TEMPERATURE_RANGE
+    assert parse_temperature("43,0") == 43.0
+    for bad in ("", "abc", "3.65", "365", "-36", "25", "33,9", "43.1", "50", None):
         assert parse_temperature(bad) is None
 
 
