@@ -636,6 +636,16 @@ class DeskStore:
         with self._db.session() as session:
             return [_submission(r) for r in session.connection().execute(stmt).all()]
 
+    def pending_count(self) -> int:
+        """How many submissions wait for review (all of them, not only those listed)."""
+        stmt = (
+            select(func.count())
+            .select_from(SUBMISSIONS)
+            .where(SUBMISSIONS.c.status.in_(REVIEWABLE))
+        )
+        with self._db.session() as session:
+            return int(session.connection().execute(stmt).scalar_one())
+
     def submission(self, reference: str) -> SubmissionInfo | None:
         """One submission by reference, with the reason of its latest decision if any."""
         with self._db.session() as session:
@@ -731,6 +741,12 @@ class DeskStore:
         with self._db.session() as session:
             rows = session.connection().execute(stmt).all()
         return [_ticket(r, int(r.n or 0)) for r in rows]
+
+    def open_ticket_count(self) -> int:
+        """How many tickets are open (all of them, not only those listed)."""
+        stmt = select(func.count()).select_from(TICKETS).where(TICKETS.c.status == "open")
+        with self._db.session() as session:
+            return int(session.connection().execute(stmt).scalar_one())
 
     def ticket(self, ticket_id: int) -> TicketInfo | None:
         """One ticket with its conversation."""

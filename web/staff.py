@@ -73,6 +73,8 @@ log = logging.getLogger(__name__)
 UPCOMING_DAYS: Final = 5
 """Working days after today listed on the bookings page."""
 AUDIT_PAGE: Final = 100
+LIST_LIMIT: Final = 200
+"""Rows a review or ticket list shows (the oldest first); the page says when there are more."""
 FILE_HEADERS: Final = {
     **SECURITY_HEADERS,
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
@@ -237,8 +239,8 @@ class StaffPages(StaffSite):
                 per_service.append((service, avail.booked, avail.closed))
             return (
                 per_service,
-                len(self._desk.pending_submissions()),
-                len(self._desk.open_tickets()),
+                self._desk.pending_count(),
+                self._desk.open_ticket_count(),
                 self._app.outbox.failed(),
             )
 
@@ -506,14 +508,21 @@ class StaffPages(StaffSite):
     def _status_text(self, status: str, lang: Lang) -> str:
         return _named(f"status_{status}", lang, default=status)
 
+    def _more(self, request: web.Request, shown: int, total: int) -> str:
+        """The note under a list that shows only the oldest ``shown`` of ``total``, or ``""``."""
+        if total <= shown:
+            return ""
+        return self._text(request, "list_truncated").format(shown=shown, total=total)
+
     async def reviews(self, request: web.Request, signed: SignedIn) -> web.StreamResponse:
         """GET ``/staff/reviews``: submissions waiting for a decision, oldest first."""
         lang = request_lang(request)
         ip = self._ip(request)
 
-        def load() -> list[SubmissionInfo]:
+        def load() -> tuple[list[SubmissionInfo], int]:
             with self._db.session():
-                pending = self._desk.pending_submissions()
+                pending = self._desk.pending_submissions(limit=LIST_LIMIT)
+                total = self._desk.pending_count() if len(pending) >= LIST_LIMIT else len(pending)
                 self._write_audit(
                     ip,
                     signed.staff,
@@ -522,14 +531,15 @@ class StaffPages(StaffSite):
                     "pending",
                     detail=f"{len(pending)} listed",
                 )
-            return pending
+            return pending, total
 
-        pending = await asyncio.to_thread(load)
+        pending, total = await asyncio.to_thread(load)
         return self._render(
             request,
             "staff_reviews.html",
             signed,
             title=self._text(request, "reviews_title"),
+            more=self._more(request, len(pending), total),
             items=[
                 {
                     "reference": s.reference,
@@ -976,20 +986,22 @@ class StaffPages(StaffSite):
         lang = request_lang(request)
         ip = self._ip(request)
 
-        def load() -> list[TicketInfo]:
+        def load() -> tuple[list[TicketInfo], int]:
             with self._db.session():
-                found = self._desk.open_tickets()
+                found = self._desk.open_tickets(limit=LIST_LIMIT)
+                total = self._desk.open_ticket_count() if len(found) >= LIST_LIMIT else len(found)
                 self._write_audit(
                     ip, signed.staff, "view", "ticket", "open", detail=f"{len(found)} listed"
                 )
-            return found
+            return found, total
 
-        found = await asyncio.to_thread(load)
+        found, total = await asyncio.to_thread(load)
         return self._render(
             request,
             "staff_tickets.html",
             signed,
             title=self._text(request, "tickets_title"),
+            more=self._more(request, len(found), total),
             items=[
                 {
                     "id": t.id,

@@ -127,6 +127,11 @@ PAGE: Final[dict[str, Text]] = {
     ),
     # reviews
     "reviews_title": T("Berkas menunggu pemeriksaan", "Submissions waiting for review"),
+    "list_truncated": T(
+        "Menampilkan {shown} yang terlama dari {total}. Selesaikan yang ini dulu; sisanya muncul "
+        "setelahnya.",
+        "Showing the {shown} oldest of {total}. Deal with these first; the rest appear after.",
+    ),
     "reference": T("Nomor", "Reference"),
     "form": T("Layanan", "Form"),
     "received": T("Diterima", "Received"),

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+import web.staff as staff_module
 from bot.bootstrap import App
 from bot.staff_cli import cmd_staff_add
 from flows.protocol import Tap, TextIn
@@ -569,6 +570,25 @@ async def test_review_and_approve_issues_the_document(app: App) -> None:
     assert ("view", "file", f"{reference}/police_report", "image/png") in actions
     assert ("approve", "submission", reference, "application queued") in actions
     assert [a for a in actions if a[0] == "view" and a[2] == "pending"]
+
+
+async def test_long_lists_say_how_many_more_and_the_home_page_counts_all(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(staff_module, "LIST_LIMIT", 2)
+    references = [
+        submit_replacement(app, f"g-{n}", f"33710112038500{n:02d}", f"Warga {name}")
+        for n, name in ((1, "Satu"), (2, "Dua"), (3, "Tiga"))
+    ]
+    add_staff(app)
+    async with signed_in(app, NOW) as (base, http):
+        _status, html = await page(http, f"{base}/staff/reviews")
+        assert [r in html for r in references] == [True, True, False]  # the oldest first
+        assert "Menampilkan 2 yang terlama dari 3." in html
+        _status, html = await page(http, f"{base}/staff/")
+        assert re.search(r'href="/staff/reviews">3</a>', html)
+        _status, html = await page(http, f"{base}/staff/reviews?lang=en")
+        assert "Showing the 2 oldest of 3." in html
 
 
 async def test_reject_with_a_reason(app: App) -> None:
