@@ -8,7 +8,7 @@ can serve citizens at once without overbooking.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from booking.calendar import WorkingCalendar
@@ -270,9 +270,13 @@ class BookingService:
 
     def day_availability(self, service: str, day: date) -> DayAvailability:
         """Places of any one day (also outside the window), for staff."""
+        return self.days_availability(service, [day])[0]
+
+    def days_availability(self, service: str, days: Sequence[date]) -> list[DayAvailability]:
+        """Places of each of ``days`` (also outside the window), in that order, read at once."""
         self._check_service(service)
-        state = self._store.day_states(service, [day]).get(day)
-        return self._availability(service, day, state)
+        states = self._store.day_states(service, days)
+        return [self._availability(service, day, states.get(day)) for day in days]
 
     def list_day(self, service: str, day: date, *, include_inactive: bool = False) -> list[Booking]:
         """Who is coming on ``day``, in queue order (with ``include_inactive``, every booking)."""

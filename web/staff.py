@@ -310,7 +310,7 @@ class StaffPages(StaffSite):
 
         def load() -> tuple[list[Any], list[Booking], dict[str, CheckInInfo]]:
             with self._db.session():
-                avail = [booking.day_availability(service, d) for d in listed]
+                avail = booking.days_availability(service, listed)
                 rows = booking.list_day(service, chosen, include_inactive=True)
                 checkins = self._desk.checkins([b.code for b in rows])
                 self._write_audit(
@@ -1180,9 +1180,7 @@ class StaffPages(StaffSite):
         if extra is not None and extra not in listed:
             listed = sorted([*listed, extra])
         booking = self._app.booking
-        avail = await asyncio.to_thread(
-            lambda: [booking.day_availability(service, d) for d in listed]
-        )
+        avail = await asyncio.to_thread(booking.days_availability, service, listed)
         return self._render(
             request,
             "staff_days.html",

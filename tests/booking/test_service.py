@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -70,6 +70,28 @@ def test_book_confirms_a_place(service: BookingService) -> None:
     assert service.get(booking.code) == booking
     [day1] = [a for a in service.availability(SERVICE, NOW) if a.day == D1]
     assert (day1.quota, day1.booked, day1.left, day1.closed) == (30, 1, 29, False)
+
+
+def test_availability_of_listed_days_is_read_at_once_in_their_order(
+    service: BookingService,
+) -> None:
+    book(service, 1, D1)
+    book(service, 2, D3)
+    book(service, 3, D3)
+    service.close_day(SERVICE, D2, "Listrik padam", now=NOW)
+    service.set_quota(SERVICE, D4, 5, now=NOW)
+    far = D4 + timedelta(days=60)  # outside the booking window: staff may look at it
+    days = [D4, D1, far, D3, D2]
+    together = service.days_availability(SERVICE, days)
+    assert together == [service.day_availability(SERVICE, d) for d in days]
+    assert [(a.day, a.quota, a.booked, a.closed) for a in together] == [
+        (D4, 5, 0, False),
+        (D1, 30, 1, False),
+        (far, 30, 0, False),
+        (D3, 30, 2, False),
+        (D2, 30, 0, True),
+    ]
+    assert service.days_availability(SERVICE, []) == []
 
 
 def test_availability_lists_the_window(service: BookingService) -> None:
