@@ -119,6 +119,22 @@ def submit_damaged_replacement(chat: Chat) -> None:
     chat.tap("Kirim")
 
 
+def education_change_until_upload(chat: Chat, diploma: bytes) -> None:
+    """A KK change of BUDI SANTOSO's education (SLTA to Strata I) through the dialog, up to and
+    including the diploma photo (the email question comes next)."""
+    chat.send("/mulai")
+    chat.tap("Kartu Keluarga")
+    for text in ("3371011203850002", "Budi Santoso", "3371012001150003"):
+        chat.send(text)
+    chat.tap("Pendidikan")
+    chat.send("Budi Santoso")
+    chat.send("3371011203850002")
+    chat.send("SLTA")
+    chat.tap("Strata I")
+    chat.tap("Tidak, lanjut")
+    chat.upload(diploma, "ijazah.png")
+
+
 def submit_newborn(chat: Chat, *, email: str = "budi@contoh.com") -> str:
     """A KK change adding a newborn (AYU LESTARI SANTOSO, born 01-11-2026 to BUDI SANTOSO and
     SITI AMINAH) submitted through the dialog; its reference."""

@@ -12,7 +12,14 @@ from bot.bootstrap import App
 from storage.errors import StorageError
 from storage.models import Submission
 from storage.staff import DeskStore
-from tests.bot.conftest import NOW, PNG_1PX, Chat, book_ktp, submit_newborn
+from tests.bot.conftest import (
+    NOW,
+    PNG_1PX,
+    Chat,
+    book_ktp,
+    education_change_until_upload,
+    submit_newborn,
+)
 from tests.bot.test_bookings import Recorder
 from tests.bot.test_family_card import KK, valid_draft
 from tests.bot.test_retention import replace_lost_card
@@ -24,19 +31,8 @@ def test_erase_my_data(app: App) -> None:
     chat = Chat(app, "erase-1")
     book_ktp(chat)
     asyncio.run(app.worker().run_once())  # the booking proof is issued
-    chat.send("/mulai")
-    chat.tap("Kartu Keluarga")
-    chat.send("3371011203850002")
-    chat.send("Budi Santoso")
-    chat.send("3371012001150003")
-    chat.tap("Pendidikan")
-    chat.send("Budi Santoso")
-    chat.send("3371011203850002")
-    chat.send("SLTA")
-    chat.tap("Strata I")
-    chat.tap("Tidak, lanjut")
-    stored = app.files.put(PNG_1PX)
-    chat.upload(PNG_1PX, "ijazah.png")
+    stored = app.files.put(PNG_1PX)  # the reference the upload below is stored under
+    education_change_until_upload(chat, PNG_1PX)
 
     text = chat.send("/hapusdata")
     assert "Hapus semua data Anda" in text

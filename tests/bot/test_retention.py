@@ -45,6 +45,7 @@ from tests.bot.conftest import (
     PNG_1PX,
     Chat,
     book_ktp,
+    education_change_until_upload,
     ktp_answers_until_day,
     make_app,
     submit_damaged_replacement,
@@ -117,17 +118,7 @@ def replace_lost_card(chat: Chat, photo: bytes) -> None:
 
 def _change_education(chat: Chat) -> str:
     """A KK change (education) with a diploma photo; its reference."""
-    chat.send("/mulai")
-    chat.tap("Kartu Keluarga")
-    for text in ("3371011203850002", "Budi Santoso", "3371012001150003"):
-        chat.send(text)
-    chat.tap("Pendidikan")
-    chat.send("Budi Santoso")
-    chat.send("3371011203850002")
-    chat.send("SLTA")
-    chat.tap("Strata I")
-    chat.tap("Tidak, lanjut")
-    chat.upload(DIPLOMA, "ijazah.png")
+    education_change_until_upload(chat, DIPLOMA)
     chat.send("budi@contoh.com")
     chat.send("081234567890")
     chat.tap("Saya setuju")
