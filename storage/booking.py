@@ -41,8 +41,6 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
@@ -64,6 +62,7 @@ from booking.ports import NewBooking
 from storage.db import Database
 from storage.errors import ConflictError
 from storage.models import as_utc, timestamp_field
+from storage.tables import insert_ignoring
 
 log = logging.getLogger(__name__)
 
@@ -284,12 +283,9 @@ class SqlBookingStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
-        self._insert_days: Final = insert(SLOT_DAY).on_conflict_do_nothing(
-            index_elements=["service", "day"]
-        )
-        self._insert_sessions: Final = insert(SLOT_SESSION).on_conflict_do_nothing(
-            index_elements=["service", "day", "session"]
+        self._insert_days: Final = insert_ignoring(db.dialect, SLOT_DAY, ["service", "day"])
+        self._insert_sessions: Final = insert_ignoring(
+            db.dialect, SLOT_SESSION, ["service", "day", "session"]
         )
 
     # -- building blocks (all run inside the caller's transaction) -------------------------------

@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 
 from storage.driver import DriverStatement
 from storage.models import utcnow
-from storage.tables import CONV, UPDATES
+from storage.tables import CONV, UPDATES, insert_ignoring
 
 
 @dataclass
@@ -39,12 +37,11 @@ class ConversationStore:
     """Statements on the ``conversation`` and ``processed_update`` tables for one dialect."""
 
     def __init__(self, dialect: str) -> None:
-        insert = sqlite_insert if dialect == "sqlite" else pg_insert
         self._peek = select(CONV.c.id, CONV.c.lang, CONV.c.state, CONV.c.version).where(
             CONV.c.channel == bindparam("channel"), CONV.c.chat_id == bindparam("chat_id")
         )
         self._select = self._peek if dialect == "sqlite" else self._peek.with_for_update()
-        self._create = insert(CONV).on_conflict_do_nothing(index_elements=["channel", "chat_id"])
+        self._create = insert_ignoring(dialect, CONV, ["channel", "chat_id"])
         self._save = (
             update(CONV)
             .where(CONV.c.id == bindparam("row_id"))
@@ -56,10 +53,8 @@ class ConversationStore:
                 updated_at=bindparam("now"),
             )
         )
-        self._seen = (
-            insert(UPDATES)
-            .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-            .returning(UPDATES.c.id)
+        self._seen = insert_ignoring(dialect, UPDATES, ["channel", "update_id"]).returning(
+            UPDATES.c.id
         )
         self._fast: _Fast | None = None
 

@@ -13,18 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.db import Database
 from storage.models import utcnow
-from storage.tables import JOBS
+from storage.tables import JOBS, insert_ignoring
 
 # Built once per dialect: building it for every job cost about as much as running it.
-_ENQUEUE = {
-    "sqlite": sqlite_insert(JOBS).on_conflict_do_nothing(index_elements=["key"]),
-    "postgresql": pg_insert(JOBS).on_conflict_do_nothing(index_elements=["key"]),
-}
+_ENQUEUE = {d: insert_ignoring(d, JOBS, ["key"]) for d in ("sqlite", "postgresql")}
 
 
 @dataclass(frozen=True, slots=True)

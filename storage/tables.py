@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import Insert
+
 from storage.models import (
     Conversation,
     IssuedDocument,
@@ -42,3 +47,10 @@ AUDIT: Any = AuditEntry.__table__  # type: ignore[attr-defined]
 CHECKINS: Any = CheckIn.__table__  # type: ignore[attr-defined]
 REVIEWS: Any = SubmissionReview.__table__  # type: ignore[attr-defined]
 FAMILY_CARDS: Any = FamilyCardData.__table__  # type: ignore[attr-defined]
+
+
+def insert_ignoring(dialect: str, table: Table, keys: list[str]) -> Insert:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` on ``table`` for ``dialect`` (``sqlite`` or
+    ``postgresql``), to be built once and run with each row's values."""
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    return insert(table).on_conflict_do_nothing(index_elements=keys)
