@@ -29,7 +29,7 @@ from bot.worker import PermanentError
 from flows.protocol import Button, Reply
 from flows.text import Lang, Text, parse_lang
 from flows.validators import format_date
-from storage.conversations import ConversationStore
+from storage.conversations import chat_lang
 from storage.db import Database
 from storage.outbox import Outbox
 
@@ -85,7 +85,6 @@ class BookingFollowUp:
         self._notifier = notifier
         self._tz = ZoneInfo(timezone)
         self._db = db
-        self._rows = ConversationStore(db.dialect)
 
     # --- queueing -----------------------------------------------------------------------------
 
@@ -155,10 +154,8 @@ class BookingFollowUp:
 
     def _lang_of(self, booking: Booking) -> Lang:
         """The language the citizen last used in the chat that booked."""
-        channel, _, chat_id = booking.chat_ref.partition(":")
-        with self._db.session() as session:
-            row = self._rows.load(session.connection(), channel, chat_id)
-        return parse_lang(row.lang if row is not None else None)
+        with self._db.connection(savepoint=False) as conn:  # a read
+            return parse_lang(chat_lang(conn, booking.chat_ref))
 
     # --- buttons --------------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ from flows.protocol import Button, Reply
 from flows.text import Lang, parse_lang
 from flows.validators import mask_nik
 from signing.signer import Signer
+from storage.conversations import chat_lang
 from storage.documents import DocumentInfo, DocumentStore
 from storage.models import Submission
 from storage.outbox import Outbox
@@ -365,13 +366,8 @@ class DocumentService:
         )
 
     def _lang_of(self, chat_ref: str) -> Lang:
-        from storage.conversations import ConversationStore
-
-        channel, _, chat_id = chat_ref.partition(":")
         with self._session() as session:
-            conn = session.connection()
-            row = ConversationStore(conn.dialect.name).load(conn, channel, chat_id)
-        return parse_lang(row.lang if row is not None else None)
+            return parse_lang(chat_lang(session.connection(), chat_ref))
 
     def _render(self, kind: str, reference: str, issue: Issue) -> Rendered:
         if kind == BOOKING_PROOF:

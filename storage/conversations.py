@@ -130,6 +130,18 @@ class ConversationStore:
         return None if row is None else _conversation(row)
 
 
+_LANG = select(CONV.c.lang).where(
+    CONV.c.channel == bindparam("channel"), CONV.c.chat_id == bindparam("chat_id")
+)
+
+
+def chat_lang(conn: Connection, chat_ref: str) -> str | None:
+    """The language last used in the chat ``channel:chat_id``; ``None`` for a chat never seen."""
+    channel, _, chat_id = chat_ref.partition(":")
+    lang = conn.execute(_LANG, {"channel": channel, "chat_id": chat_id}).scalar_one_or_none()
+    return None if lang is None else str(lang)
+
+
 @dataclass(frozen=True, slots=True)
 class _Fast:
     """The statements of every step, run on the driver (see the module's docstring)."""

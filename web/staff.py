@@ -52,7 +52,7 @@ from bot.family_card import (
 from flows.protocol import Reply
 from flows.text import Lang, Text, parse_lang
 from flows.validators import TEMPERATURE_RANGE, format_date
-from storage.conversations import ConversationStore
+from storage.conversations import chat_lang
 from storage.errors import StorageError
 from storage.personal import DATA_GONE, FILE_PREFIX
 from storage.staff import (
@@ -190,11 +190,8 @@ class StaffPages(StaffSite):
 
     def _citizen_lang(self, chat_ref: str) -> Lang:
         """The language the citizen last used in the chat."""
-        channel, _, chat_id = chat_ref.partition(":")
-        with self._db.session() as session:
-            conn = session.connection()
-            row = ConversationStore(self._db.dialect).load(conn, channel, chat_id)
-        return parse_lang(row.lang if row is not None else None)
+        with self._db.connection(savepoint=False) as conn:  # a read
+            return parse_lang(chat_lang(conn, chat_ref))
 
     async def _tell(self, chat_ref: str, reply: Reply, what: str) -> bool:
         """Send a message to a citizen now; a failure is logged and reported to staff."""
