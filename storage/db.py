@@ -79,6 +79,8 @@ def _setup_sqlite(engine: Engine) -> None:
         try:
             driver.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise StorageError(f"database error: {type(exc).__name__}") from exc
             raise WriterBusyError("another process holds the write lock") from exc
         except sqlite3.Error as exc:
             raise StorageError(f"database error: {type(exc).__name__}") from exc
