@@ -153,7 +153,9 @@ def build_app(
         upgrade(settings.db_url)
     db = Database(settings.db_url)
     policy = office.booking_policy(settings.timezone)
-    booking = BookingService(SqlBookingStore(db), WorkingCalendar(policy), policy, clock=now)
+    calendar = WorkingCalendar(policy)
+    calendar.warm(today().year, today().year + 1)  # the booking window reaches into next year
+    booking = BookingService(SqlBookingStore(db), calendar, policy, clock=now)
     outbox = Outbox(db)
     notifiers = Notifiers({})
     followup = BookingFollowUp(

@@ -222,3 +222,21 @@ def test_opens_at_is_configurable() -> None:
     calendar = WorkingCalendar(BookingPolicy(opens_at=time(0, 0), window_working_days=1))
     assert calendar.bookable_days(wib(2026, 12, 7, 0, 0)) == [date(2026, 12, 8)]
     assert calendar.bookable_days(wib(2026, 12, 6, 23, 59)) == [date(2026, 12, 7)]
+
+
+def test_warm_computes_the_years_up_front(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real = holidays.country_holidays
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs.get("years"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(holidays, "country_holidays", counting)
+    calendar = WorkingCalendar(BookingPolicy())
+    calendar.warm(2026, 2027)
+    assert set(calls) == {2026, 2027}
+    calls.clear()
+    assert calendar.holiday_name(date(2027, 1, 1)) is not None  # New Year's Day
+    assert not calendar.is_working_day(date(2026, 12, 25))  # Christmas
+    assert calls == []  # answered from what warm() computed
