@@ -151,6 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             worker.cancel()
             await runner.cleanup()
             frontend.gateway.close()
+            await app.db.aclose()
 
     return _run_then_close(app, main)
 
@@ -196,6 +197,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             await runner.cleanup()
             await frontend.bot.session.close()
             frontend.gateway.close()
+            await app.db.aclose()
 
     return _run_then_close(app, main)
 

@@ -31,6 +31,7 @@ from bot.forms import FormCatalogue
 if TYPE_CHECKING:
     from bot.erasure import Erasure
     from bot.handoff import HandoffService
+    from storage.loop_conversations import LoopConversations
 from flows import engine
 from flows.definition import Form
 from flows.protocol import (
@@ -55,6 +56,7 @@ from flows.state import State
 from flows.text import Lang, Text, parse_lang
 from storage.conversations import ConversationRow, ConversationStore
 from storage.db import Database
+from storage.errors import NeedsDatabase
 from storage.models import Submission
 
 log = logging.getLogger(__name__)
@@ -197,6 +199,12 @@ class ChatActions(Protocol):
 Today = Callable[[], date]
 
 
+class FullStepNeeded(Exception):  # noqa: N818 - an outcome the caller acts on
+    """``handle_async`` could not apply the update with the conversation row alone (a new
+    chat, or a step that books, submits, reads bookings...): nothing was done; apply it with
+    ``handle`` on a thread."""
+
+
 class DialogService:
     """Applies one incoming update of one chat and returns the replies to send."""
 
@@ -236,6 +244,11 @@ class DialogService:
         self._erasure = erasure
         self._now = now
         self._rows = ConversationStore(db.dialect)
+        self._loop_rows: LoopConversations | None = None
+        if not db.is_sqlite:
+            from storage.loop_conversations import LoopConversations
+
+            self._loop_rows = LoopConversations(db)
 
     @property
     def parallelism(self) -> int:
@@ -253,6 +266,14 @@ class DialogService:
         to a dialog thread and back cost more than the step itself (bench/telegram.py: 2.48
         against 2.97 ms of CPU per update). On PostgreSQL a step waits on the network."""
         return self._db.is_sqlite
+
+    @property
+    def loop_steps(self) -> bool:
+        """Whether ``handle_async`` is the way to try an update from an event loop first
+        (PostgreSQL): a step that needs only the conversation row is applied there, its
+        round trips awaited, without the hand-off to a dialog thread and back and the
+        threads' contention for the GIL (bench/telegram.py)."""
+        return self._loop_rows is not None
 
     # --- entry point ----------------------------------------------------------------------
 
@@ -279,7 +300,31 @@ class DialogService:
             row = self._rows.lock(conn, chat.channel, chat.chat_id, parse_lang(lang_hint))
             turn = _Turn(self, row, chat, conn)
             turn.dispatch(incoming)
-            turn.save(conn)
+            self._rows.save(conn, turn.finish(), form_id=turn.active)
+            return turn.replies
+
+    async def handle_async(
+        self, chat: ChatKey, incoming: Incoming, *, update_id: int | None = None
+    ) -> list[Reply]:
+        """``handle`` on the event loop (PostgreSQL, ``loop_steps``), for a step that needs the
+        chat's conversation row and nothing else from the database; raises ``FullStepNeeded``,
+        with nothing done, for any other (the step is tried without a connection, and the first
+        unit of work it opens rolls it back)."""
+        if self._loop_rows is None:
+            raise FullStepNeeded("steps on the event loop are for PostgreSQL")
+        async with self._loop_rows.locked(chat.channel, chat.chat_id, update_id) as locked:
+            if locked.redelivered:
+                log.info("update %s of %s already applied; skipped", update_id, chat.channel)
+                return []
+            if locked.row is None:
+                raise FullStepNeeded("a new chat: its row is made on a thread")
+            turn = _Turn(self, locked.row, chat, None)
+            try:
+                with self._db.without_units():
+                    turn.dispatch(incoming)
+            except NeedsDatabase:
+                raise FullStepNeeded("the step needs the database") from None
+            await locked.save(turn.finish(), form_id=turn.active)
             return turn.replies
 
     def current(self, chat: ChatKey) -> State | None:
@@ -309,10 +354,10 @@ class _Turn:
         service: DialogService,
         row: ConversationRow,
         chat: ChatKey,
-        conn: Connection,
+        conn: Connection | None,
     ) -> None:
         self.svc = service
-        self.conn = conn
+        self._conn = conn
         self.row = row
         self.chat = chat
         self.active: str | None = row.state.get("active")
@@ -322,12 +367,20 @@ class _Turn:
         self.replies: list[Reply] = []
         self.today = service._today()
 
+    @property
+    def conn(self) -> Connection:
+        """The step's connection; a step tried without one (``handle_async``) stops here."""
+        if self._conn is None:
+            raise NeedsDatabase
+        return self._conn
+
     # --- persistence ----------------------------------------------------------------------
 
-    def save(self, conn: Connection) -> None:
+    def finish(self) -> ConversationRow:
+        """The row with the step's outcome, to be saved."""
         self.row.state = {"active": self.active, "drafts": self.drafts, "handoff": self.handoff}
         self.row.lang = self.lang
-        self.svc._rows.save(conn, self.row, form_id=self.active)
+        return self.row
 
     # --- dispatch ---------------------------------------------------------------------------
 

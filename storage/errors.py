@@ -14,3 +14,12 @@ class ConflictError(StorageError):
 class WriterBusyError(StorageError):
     """A unit of work opened with ``wait=False`` found the SQLite write lock taken (by a thread
     of this process or by another process); nothing was done."""
+
+
+class NeedsDatabase(BaseException):
+    """A unit of work was opened where ``Database.without_units()`` forbids one (a dialog step
+    tried on the event loop with the conversation row alone, see ``bot.dialog``).
+
+    A ``BaseException`` so that no ``except Exception`` on the way turns it into an ordinary
+    failure (a citizen told that their submission failed): it must reach the code that forbade
+    the unit, which rolls back and applies the step again with a database at hand."""

@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 
-from bot.dialog import ChatKey, DialogService, Incoming
+from bot.dialog import ChatKey, DialogService, FullStepNeeded, Incoming
 from bot.telegram.methods import (
     Sent,
     answer_callback,
@@ -76,9 +76,16 @@ class Gateway:
         update_id: int | None = None,
         lang_hint: str | None = None,
     ) -> list[Reply]:
-        """One dialog step. On SQLite it runs right here on the event loop when the database's
-        write lock is free at once, else on a dialog thread (see ``DialogService.on_loop``)."""
-        if self._dialog.on_loop:
+        """One dialog step, right here on the event loop where that is possible, else on a
+        dialog thread. PostgreSQL: a step that needs only the conversation row (most do) is
+        applied with its round trips awaited (``DialogService.loop_steps``). SQLite: a step
+        runs here when the database's write lock is free at once (``DialogService.on_loop``)."""
+        if self._dialog.loop_steps:
+            try:
+                return await self._dialog.handle_async(chat, incoming, update_id=update_id)
+            except FullStepNeeded:
+                pass  # nothing was done: the whole step on a thread
+        elif self._dialog.on_loop:
             try:
                 return self._dialog.handle(
                     chat, incoming, update_id=update_id, lang_hint=lang_hint, wait=False

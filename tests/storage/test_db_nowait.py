@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, Database
-from storage.errors import WriterBusyError
+from storage.errors import NeedsDatabase, WriterBusyError
 
 
 def _db(tmp_path: Path) -> tuple[Database, Path]:
@@ -97,3 +97,28 @@ def test_a_nested_unit_joins_the_outer_one_whatever_it_asks(tmp_path: Path) -> N
         _bump(db, wait=False)  # a savepoint of the outer unit, not a second transaction
     assert _count(db) == 2
     db.dispose()
+
+
+def test_a_unit_opened_where_units_are_forbidden_stops_the_code(db: Database) -> None:
+    """``without_units`` (a dialog step tried on the event loop): any unit of work opened in it
+    raises ``NeedsDatabase``, which ``except Exception`` does not catch; outside it all is as
+    before."""
+    caught: list[BaseException] = []
+
+    def adapter() -> None:
+        try:
+            with db.session():
+                pass
+        except Exception as exc:  # an adapter's broad handler must not swallow it
+            caught.append(exc)
+
+    with pytest.raises(NeedsDatabase), db.without_units():
+        adapter()
+    assert caught == []
+    with pytest.raises(NeedsDatabase), db.without_units(), db.connection(savepoint=False):
+        pass
+    with db.connection() as conn:  # allowed again, and a forbidding block inside a unit too
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        with pytest.raises(NeedsDatabase), db.without_units(), db.session():
+            pass
+        assert conn.exec_driver_sql("SELECT 2").scalar() == 2

@@ -90,6 +90,7 @@ async def polling_bot(
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
         await server.stop()
+        await app.db.aclose()
         app.close()
 
 

@@ -50,6 +50,7 @@ async def webhook_app(
         await runner.cleanup()
         await frontend.bot.session.close()
         await server.stop()
+        await app.db.aclose()
         app.close()
 
 
