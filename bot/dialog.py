@@ -1,8 +1,8 @@
 """The dialog service: the one place that loads a chat's state, steps the engine, carries out the
 effects it requests, and saves, for every channel (terminal, Telegram, webhook workers).
 
-One call of ``handle`` is one unit of work: the update is marked as applied, the conversation row
-is locked (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on PostgreSQL), the engine is
+One call of ``handle`` is one unit of work: the conversation row is locked (``BEGIN IMMEDIATE`` on
+SQLite, ``SELECT ... FOR UPDATE`` on PostgreSQL), the update is marked as applied, the engine is
 stepped, effects such as booking a day or recording a submission run inside the same transaction,
 and the new state is saved. So updates of one chat are applied one at a time by any number of
 workers, a redelivered update is applied once, and a crash at any point loses nothing that was
@@ -56,7 +56,7 @@ from flows.state import State
 from flows.text import Lang, Text, parse_lang
 from storage.conversations import ConversationRow, ConversationStore
 from storage.db import Database
-from storage.errors import NeedsDatabase
+from storage.errors import ConflictError, NeedsDatabase, NoConversationRowError
 from storage.models import Submission
 
 log = logging.getLogger(__name__)
@@ -308,24 +308,32 @@ class DialogService:
     ) -> list[Reply]:
         """``handle`` on the event loop (PostgreSQL, ``loop_steps``), for a step that needs the
         chat's conversation row and nothing else from the database; raises ``FullStepNeeded``,
-        with nothing done, for any other (the step is tried without a connection, and the first
-        unit of work it opens rolls it back)."""
+        with nothing written, for any other (the step runs with units of work forbidden, and
+        the first one it opens stops it; see ``storage.loop_conversations``)."""
         if self._loop_rows is None:
             raise FullStepNeeded("steps on the event loop are for PostgreSQL")
-        async with self._loop_rows.locked(chat.channel, chat.chat_id, update_id) as locked:
-            if locked.redelivered:
-                log.info("update %s of %s already applied; skipped", update_id, chat.channel)
-                return []
-            if locked.row is None:
-                raise FullStepNeeded("a new chat: its row is made on a thread")
-            turn = _Turn(self, locked.row, chat, None)
-            try:
-                with self._db.without_units():
-                    turn.dispatch(incoming)
-            except NeedsDatabase:
-                raise FullStepNeeded("the step needs the database") from None
-            await locked.save(turn.finish(), form_id=turn.active)
-            return turn.replies
+
+        def step(row: ConversationRow) -> tuple[str | None, list[Reply]]:
+            turn = _Turn(self, row, chat, None)
+            with self._db.without_units():
+                turn.dispatch(incoming)
+            turn.finish()
+            return turn.active, turn.replies
+
+        try:
+            applied, replies = await self._loop_rows.apply(
+                chat.channel, chat.chat_id, update_id, step
+            )
+        except NeedsDatabase:
+            raise FullStepNeeded("the step needs the database") from None
+        except NoConversationRowError:
+            raise FullStepNeeded("a new chat: its row is made on a thread") from None
+        except ConflictError:
+            raise FullStepNeeded("other workers kept changing the chat") from None
+        if not applied:
+            log.info("update %s of %s already applied; skipped", update_id, chat.channel)
+            return []
+        return replies or []
 
     def current(self, chat: ChatKey) -> State | None:
         """The state of the chat's active form, if any (for channels and tests)."""

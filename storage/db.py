@@ -311,10 +311,10 @@ class Database:
         Why a second driver: the step on a dialog thread cost the hand-off to the thread and
         back and the threads' contention for the GIL, and SQLAlchemy's asyncio extension
         (greenlets over asyncpg) or psycopg's async connections cost more per statement than
-        that saved. Four round trips of a step (BEGIN, one statement that marks the update and
-        locks the row, the UPDATE, COMMIT) cost 0.18-0.21 ms of CPU on asyncpg, 0.39-0.44 ms
-        on psycopg's async connection, 0.59-0.77 ms through SQLAlchemy's asyncio extension and
-        0.46-0.57 ms on psycopg in four threads (one process, 20 concurrent chats; docs/NOTES.md).
+        that saved. The statements of a step (read and lock, save, in a transaction) cost
+        0.18-0.21 ms of CPU on asyncpg, 0.39-0.44 ms on psycopg's async connection,
+        0.59-0.77 ms through SQLAlchemy's asyncio extension and 0.46-0.57 ms on psycopg in four
+        threads (one process, 20 concurrent chats; docs/NOTES.md).
         """
         import asyncpg
 

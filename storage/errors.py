@@ -11,6 +11,11 @@ class ConflictError(StorageError):
     """A write lost a race it cannot win by retrying (a unique key already taken)."""
 
 
+class NoConversationRowError(StorageError):
+    """A step on the event loop found no row for its chat: the chat's first step makes it, on
+    a thread (``storage.loop_conversations``)."""
+
+
 class WriterBusyError(StorageError):
     """A unit of work opened with ``wait=False`` found the SQLite write lock taken (by a thread
     of this process or by another process); nothing was done."""
