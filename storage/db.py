@@ -263,7 +263,12 @@ class Database:
         if isinstance(unit, _Unit):
             try:
                 if savepoint:
-                    with unit.session().begin_nested():
+                    session = unit.session()
+                    with session.begin_nested():
+                        # The session emits SAVEPOINT only when it first uses the connection;
+                        # the block may write through the connection alone (Core), and must be
+                        # undone when it fails all the same.
+                        session.connection()
                         yield unit.conn
                 else:
                     yield unit.conn

@@ -122,3 +122,25 @@ def test_a_unit_opened_where_units_are_forbidden_stops_the_code(db: Database) ->
         with pytest.raises(NeedsDatabase), db.without_units(), db.session():
             pass
         assert conn.exec_driver_sql("SELECT 2").scalar() == 2
+
+
+def test_a_failed_inner_unit_is_undone_even_when_it_wrote_through_the_connection(
+    db: Database,
+) -> None:
+    """An inner unit joins the outer one as a savepoint: when it fails and the outer unit goes
+    on, what it wrote is undone, Core statements included (the ORM session used to emit the
+    SAVEPOINT only when it was used itself)."""
+
+    def failing_adapter() -> None:
+        with db.connection() as inner:
+            inner.execute(sa.text("INSERT INTO t_inner VALUES (2)"))
+            raise LookupError
+
+    with db.connection() as conn:
+        conn.execute(sa.text("CREATE TEMPORARY TABLE IF NOT EXISTS t_inner (n INTEGER)"))
+        conn.execute(sa.text("INSERT INTO t_inner VALUES (1)"))
+        with pytest.raises(LookupError):
+            failing_adapter()
+        with db.connection(savepoint=False) as same:
+            same.execute(sa.text("INSERT INTO t_inner VALUES (3)"))
+        assert sorted(conn.execute(sa.text("SELECT n FROM t_inner")).scalars()) == [1, 3]
