@@ -292,16 +292,27 @@ class DialogService:
         with nothing done (the caller then applies it on a thread, where waiting is fine)."""
         # A bare connection: the ORM session is made only when a step needs it (0.045 ms).
         with self._db.connection(wait=wait) as conn:
-            if update_id is not None and not self._rows.first_delivery(
-                conn, chat.channel, update_id
-            ):
-                log.info("update %s of %s already applied; skipped", update_id, chat.channel)
-                return []
-            row = self._rows.lock(conn, chat.channel, chat.chat_id, parse_lang(lang_hint))
-            turn = _Turn(self, row, chat, conn)
-            turn.dispatch(incoming)
-            self._rows.save(conn, turn.finish(), form_id=turn.active)
-            return turn.replies
+            return self._apply(conn, chat, incoming, update_id, lang_hint)
+
+    def _apply(
+        self,
+        conn: Connection,
+        chat: ChatKey,
+        incoming: Incoming,
+        update_id: int | None,
+        lang_hint: str | None,
+    ) -> list[Reply]:
+        """The step in the unit of work of ``conn``. The row is locked before the update id is
+        recorded, the order of the steps on the event loop (``storage.loop_conversations``),
+        so that the two kinds cannot deadlock."""
+        row = self._rows.lock(conn, chat.channel, chat.chat_id, parse_lang(lang_hint))
+        if update_id is not None and not self._rows.first_delivery(conn, chat.channel, update_id):
+            log.info("update %s of %s already applied; skipped", update_id, chat.channel)
+            return []
+        turn = _Turn(self, row, chat, conn)
+        turn.dispatch(incoming)
+        self._rows.save(conn, turn.finish(), form_id=turn.active)
+        return turn.replies
 
     async def handle_async(
         self, chat: ChatKey, incoming: Incoming, *, update_id: int | None = None
@@ -334,6 +345,19 @@ class DialogService:
             log.info("update %s of %s already applied; skipped", update_id, chat.channel)
             return []
         return replies or []
+
+    async def handle_on_loop(
+        self,
+        chat: ChatKey,
+        incoming: Incoming,
+        *,
+        update_id: int | None = None,
+        lang_hint: str | None = None,
+    ) -> list[Reply]:
+        """``handle`` on the event loop (PostgreSQL), for any step: the same code in one unit
+        of work whose round trips are awaited (``Database.run``). For the steps
+        ``handle_async`` cannot take."""
+        return await self._db.run(self._apply, chat, incoming, update_id, lang_hint)
 
     def current(self, chat: ChatKey) -> State | None:
         """The state of the chat's active form, if any (for channels and tests)."""

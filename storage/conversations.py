@@ -3,11 +3,12 @@
 This is the hot path of every step, so it uses prebuilt Core statements rather than ORM objects:
 a step is one ``SELECT ... FOR UPDATE`` (on SQLite the transaction already holds the write lock
 from ``BEGIN IMMEDIATE``), one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` into
-``processed_update`` and one ``UPDATE``; a new chat adds one ``INSERT ... ON CONFLICT DO NOTHING``. Those
-three run for every update, so they go straight to the driver (``storage.driver``), compiled once
-per dialect: 0.82 -> 0.74 ms of CPU per dialog step on SQLite, 1.68 -> 1.42 ms on PostgreSQL
-(200 chats through the 14 updates of the KTP-el form, median of 3 runs). The rare statements
-(creating a row, reading one without a lock) stay on SQLAlchemy.
+``processed_update`` and one ``UPDATE``; a new chat adds one ``INSERT ... ON CONFLICT DO
+NOTHING``. Those three run for every update, so they go straight to the driver
+(``storage.driver``), compiled once per dialect: 0.82 -> 0.74 ms of CPU per dialog step on
+SQLite, 1.68 -> 1.42 ms on PostgreSQL (200 chats through the 14 updates of the KTP-el form,
+median of 3 runs). The rare statements (creating a row, reading one without a lock) stay on
+SQLAlchemy. On PostgreSQL most steps do not come here at all: see ``storage.loop_conversations``.
 """
 
 from __future__ import annotations
@@ -56,15 +57,14 @@ class ConversationStore:
         self._seen = insert_ignoring(dialect, UPDATES, ["channel", "update_id"]).returning(
             UPDATES.c.id
         )
-        self._fast: _Fast | None = None
+        self._fast: dict[Dialect, _Fast] = {}
 
     def _driver(self, dialect: Dialect) -> _Fast:
-        """The hot statements compiled for the connection's dialect (once; a race compiles the
-        same statements twice, harmlessly)."""
-        fast = self._fast
-        if fast is None or fast.dialect is not dialect:
-            fast = self._fast = _Fast(
-                dialect=dialect,
+        """The hot statements compiled for the connection's dialect (once per dialect: psycopg
+        on threads, asyncpg in ``Database.run``; a race compiles them twice, harmlessly)."""
+        fast = self._fast.get(dialect)
+        if fast is None:
+            fast = self._fast[dialect] = _Fast(
                 seen=DriverStatement(
                     self._seen, dialect, column_keys=("channel", "update_id", "processed_at")
                 ),
@@ -146,7 +146,6 @@ def chat_lang(conn: Connection, chat_ref: str) -> str | None:
 class _Fast:
     """The statements of every step, run on the driver (see the module's docstring)."""
 
-    dialect: Dialect
     seen: DriverStatement
     select: DriverStatement
     save: DriverStatement

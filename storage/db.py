@@ -18,23 +18,28 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Concatenate, Final, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
+from sqlalchemy.util import await_only
 from sqlmodel import Session
 
 from storage.errors import NeedsDatabase, StorageError, WriterBusyError
 
 if TYPE_CHECKING:
     import asyncpg
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_WRITER_WAIT_S = SQLITE_BUSY_TIMEOUT_MS / 1000
@@ -54,7 +59,10 @@ def _normalise_url(url: str) -> str:
 
 
 LOOP_POOL_SIZE = 10
-"""Connections of the event loop's pool (PostgreSQL), per process."""
+"""Connections of each of the event loop's two pools (PostgreSQL), per process: asyncpg's for
+the steps on the conversation row, SQLAlchemy's for ``Database.run``. A step waits (awaiting)
+for a free one rather than open more: the round trips are short, and several workers share the
+server's ``max_connections`` (100 by default)."""
 LOOP_ACQUIRE_TIMEOUT_S = 30.0
 """How long a step on the event loop waits for a free connection (SQLAlchemy's pool default)."""
 
@@ -122,6 +130,19 @@ def _setup_postgresql(engine: Engine) -> None:
             raise DisconnectionError("the pooled connection is gone")
 
 
+def _setup_asyncpg(engine: Engine) -> None:
+    """The same check for the connections of ``Database.run`` (SQLAlchemy over asyncpg):
+    ``SELECT 1`` through asyncpg's simple query protocol, one round trip awaited on the loop
+    (SQLAlchemy's own ping for asyncpg opens and rolls back a transaction around it: three)."""
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        try:
+            await_only(dbapi_connection.driver_connection.execute("SELECT 1"))
+        except Exception as exc:  # asyncpg's errors, a closed socket (OSError), a dead backend
+            raise DisconnectionError("the pooled connection is gone") from exc
+
+
 async def _json_codecs(conn: asyncpg.Connection) -> None:
     """``json`` columns as Python values, encoded as SQLAlchemy encodes them (``json.dumps``), so
     that rows written from the event loop and from SQLAlchemy are the same text."""
@@ -170,6 +191,9 @@ class Database:
     _current: ContextVar[_Unit | object | None] = field(init=False, repr=False)
     _writer: threading.Lock | None = field(init=False, repr=False, default=None)
     _loop_pool: tuple[asyncio.AbstractEventLoop, asyncpg.Pool] | None = field(
+        init=False, repr=False, default=None
+    )
+    _loop_engine: tuple[asyncio.AbstractEventLoop, AsyncEngine] | None = field(
         init=False, repr=False, default=None
     )
 
@@ -346,6 +370,67 @@ class Database:
         self._loop_pool = (loop, pool)
         return pool
 
+    def _async_engine(self) -> AsyncEngine:
+        """SQLAlchemy over asyncpg for ``run()``, made on first use in the running loop."""
+        if self.is_sqlite:
+            raise StorageError("units of work on the event loop are for PostgreSQL")
+        loop = asyncio.get_running_loop()
+        current = self._loop_engine
+        if current is not None and current[0] is loop:
+            return current[1]
+        if current is not None:  # an engine of an event loop that is gone
+            current[1].sync_engine.dispose(close=False)
+        url = make_url(self.url).set(drivername="postgresql+asyncpg")
+        engine = create_async_engine(
+            url,
+            echo=self.echo,
+            pool_size=LOOP_POOL_SIZE,
+            max_overflow=0,
+            pool_timeout=LOOP_ACQUIRE_TIMEOUT_S,
+        )
+        _setup_asyncpg(engine.sync_engine)
+        self._loop_engine = (loop, engine)
+        return engine
+
+    async def run(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """``fn(conn, ...)`` as one unit of work on the event loop (PostgreSQL): the same
+        synchronous code as in ``connection()``, its statements sent by asyncpg and each round
+        trip awaited on this loop (SQLAlchemy's asyncio extension runs ``fn`` in a greenlet),
+        so other updates go on meanwhile. Units opened inside ``fn`` join this one, as in
+        ``connection()``; it commits when ``fn`` returns and rolls back when it raises.
+
+        For the dialog steps that need more than the conversation row (a booking, the day
+        list): on a thread they cost the hand-off and the threads' contention for the GIL on
+        top of their work, about as much again (bench/telegram.py, docs/NOTES.md).
+        """
+        try:
+            async with self._async_engine().connect() as conn, conn.begin():
+                return await conn.run_sync(self._as_unit, fn, args, kwargs)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error: {type(exc).__name__}") from exc
+
+    def _as_unit(
+        self,
+        conn: Connection,
+        fn: Callable[..., T],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> T:
+        """In ``run()``'s greenlet: ``conn`` is the active unit of work while ``fn`` runs."""
+        unit = _Unit(conn)
+        token = self._current.set(unit)
+        try:
+            result = fn(conn, *args, **kwargs)
+            if unit.orm is not None:
+                unit.orm.flush()
+            return result
+        finally:
+            if unit.orm is not None:
+                unit.orm.close()
+            self._current.reset(token)
+
     async def aclose(self) -> None:
         """Close the event loop's connections (before the loop ends; ``dispose`` also drops
         them, less politely)."""
@@ -355,12 +440,21 @@ class Database:
                 await current[1].close()
             else:
                 _drop(current[1])
+        engine, self._loop_engine = self._loop_engine, None
+        if engine is not None:
+            if engine[0] is asyncio.get_running_loop():
+                await engine[1].dispose()
+            else:
+                engine[1].sync_engine.dispose(close=False)
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown, and in a child process after fork)."""
         current, self._loop_pool = self._loop_pool, None
         if current is not None:
             _drop(current[1])
+        engine, self._loop_engine = self._loop_engine, None
+        if engine is not None:  # its loop may be gone: let its connections go unawaited
+            engine[1].sync_engine.dispose(close=False)
         self.engine.dispose()
 
 

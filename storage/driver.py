@@ -71,7 +71,7 @@ class DriverStatement:
                 params[name] if process is None else process(params[name])
                 for name, process in self._binds
             ]
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             if self._positional:
                 cursor.execute(self.sql, values)
             else:

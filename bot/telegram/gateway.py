@@ -77,15 +77,18 @@ class Gateway:
         lang_hint: str | None = None,
     ) -> list[Reply]:
         """One dialog step, right here on the event loop where that is possible, else on a
-        dialog thread. PostgreSQL: a step that needs only the conversation row (most do) is
-        applied with its round trips awaited (``DialogService.loop_steps``). SQLite: a step
-        runs here when the database's write lock is free at once (``DialogService.on_loop``)."""
+        dialog thread. PostgreSQL: always on the loop, its round trips awaited; a step that
+        needs only the conversation row (most do) on asyncpg directly, any other through
+        SQLAlchemy (``DialogService.loop_steps``). SQLite: a step runs here when the database's
+        write lock is free at once (``DialogService.on_loop``), else on a thread."""
         if self._dialog.loop_steps:
             try:
                 return await self._dialog.handle_async(chat, incoming, update_id=update_id)
-            except FullStepNeeded:
-                pass  # nothing was done: the whole step on a thread
-        elif self._dialog.on_loop:
+            except FullStepNeeded:  # nothing was written: the whole step, on the loop too
+                return await self._dialog.handle_on_loop(
+                    chat, incoming, update_id=update_id, lang_hint=lang_hint
+                )
+        if self._dialog.on_loop:
             try:
                 return self._dialog.handle(
                     chat, incoming, update_id=update_id, lang_hint=lang_hint, wait=False

@@ -1,7 +1,8 @@
-"""Dialog steps on the event loop (PostgreSQL, ``DialogService.handle_async``): a step that needs
-only the conversation row is applied there; any other raises ``FullStepNeeded`` having done
-nothing, and is then applied once on the thread path. Whichever way a step goes, the citizen
-sees the same replies and the same state is saved."""
+"""Dialog steps on the event loop (PostgreSQL): a step that needs only the conversation row is
+applied on asyncpg directly (``DialogService.handle_async``); any other raises
+``FullStepNeeded`` having written nothing, and is then applied once through SQLAlchemy
+(``handle_on_loop``, or ``handle`` on a thread). Whichever way a step goes, the citizen sees
+the same replies and the same state is saved."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ def pg_app(tmp_path: Path, pg_url: str) -> Iterator[App]:
 
 
 class LoopChat(Chat):
-    """A citizen whose updates go as the Telegram gateway sends them: on the event loop first,
-    on the thread path when the step needs more than the conversation row."""
+    """A citizen whose updates go as the Telegram gateway sends them: on the conversation row
+    alone first, through SQLAlchemy (``handle_on_loop``) when the step needs more; both on the
+    event loop."""
 
     def __init__(self, app: App, chat_id: str, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__(app, chat_id)
@@ -47,7 +49,9 @@ class LoopChat(Chat):
             self.on_loop.append(what)
         except FullStepNeeded:
             self.fell_back.append(what)
-            self.replies = self.app.dialog.handle(self.key, event, update_id=update_id)
+            self.replies = self.loop.run_until_complete(
+                self.app.dialog.handle_on_loop(self.key, event, update_id=update_id)
+            )
         for reply in self.replies:
             if reply.buttons:
                 self.last_buttons = reply
