@@ -8,7 +8,9 @@ can serve citizens at once without overbooking.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from booking.calendar import WorkingCalendar
@@ -49,11 +51,17 @@ class BookingService:
         calendar: WorkingCalendar,
         policy: BookingPolicy,
         clock: Clock = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self.calendar = calendar
         self.policy = policy
         self._clock = clock
+        self._monotonic = monotonic
+        self._changes = 0
+        """Changes staff made through this service so far (recent reads are then stale)."""
+        self._recent: dict[tuple[str, tuple[date, ...]], tuple[float, int, dict[date, DayState]]]
+        self._recent = {}
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -129,13 +137,48 @@ class BookingService:
 
     # -- citizens ------------------------------------------------------------------------------
 
-    def availability(self, service: str, now: datetime | None = None) -> list[DayAvailability]:
-        """Places of each day a citizen may book at ``now`` (days closed by staff say so)."""
+    def availability(
+        self, service: str, now: datetime | None = None, *, max_age: float = 0.0
+    ) -> list[DayAvailability]:
+        """Places of each day a citizen may book at ``now`` (days closed by staff say so).
+
+        ``max_age`` (seconds): the counters may come from a read of the same days at most that
+        old, unless staff changed a day through this service since (closed or opened it,
+        changed its quota). For the list of days shown to citizens: under a burst every citizen
+        asks for it at once, and the places left are a hint anyway (a booking checks them
+        again, atomically, and offers other days when one filled up). Bookings, and other
+        processes' changes, show after ``max_age`` at most.
+        """
         self._check_service(service)
         moment = self._now(now)
         days = self.calendar.bookable_days(moment)
-        states = self._store.day_states(service, days)
+        states = self._day_states(service, days, max_age)
         return [self._availability(service, day, states.get(day)) for day in days]
+
+    def _day_states(self, service: str, days: list[date], max_age: float) -> dict[date, DayState]:
+        if max_age <= 0:
+            return self._store.day_states(service, days)
+        key = (service, tuple(days))
+        changes, at = self._changes, self._monotonic()
+        recent = self._recent.get(key)
+        if recent is not None and recent[1] == changes and at - recent[0] <= max_age:
+            return recent[2]
+        states = self._store.day_states(service, days)
+        if len(self._recent) >= 16:  # windows of days gone by
+            self._recent.clear()
+        self._recent[key] = (at, changes, states)
+        return states
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Around a change staff make to a day (closed or opened, its quota): recent
+        availability reads are not used after it. Bookings and cancellations, which under a
+        burst come many times a second, only move the places left, and those may lag by
+        ``max_age``."""
+        try:
+            yield
+        finally:
+            self._changes += 1
 
     def book(
         self,
@@ -293,9 +336,10 @@ class BookingService:
         """
         self._check_service(service)
         moment = self._now(now)
-        affected = self._store.close_day(
-            service, day, reason=reason, plan=self.plan(service, day), at=moment
-        )
+        with self._changing():
+            affected = self._store.close_day(
+                service, day, reason=reason, plan=self.plan(service, day), at=moment
+            )
         log.info("closed %s on %s: %d bookings affected", service, day.isoformat(), len(affected))
         return affected
 
@@ -303,7 +347,8 @@ class BookingService:
         """Open a day closed by ``close_day`` again; its closed bookings stay closed."""
         self._check_service(service)
         moment = self._now(now)
-        state = self._store.reopen_day(service, day, plan=self.plan(service, day), at=moment)
+        with self._changing():
+            state = self._store.reopen_day(service, day, plan=self.plan(service, day), at=moment)
         log.info("reopened %s on %s", service, day.isoformat())
         return self._availability(service, day, state)
 
@@ -325,9 +370,10 @@ class BookingService:
         if quota < 0:
             raise ValueError("a quota cannot be negative")
         moment = self._now(now)
-        state = self._store.set_quota(
-            service, day, quota, session=session, plan=self.plan(service, day), at=moment
-        )
+        with self._changing():
+            state = self._store.set_quota(
+                service, day, quota, session=session, plan=self.plan(service, day), at=moment
+            )
         log.info(
             "quota of %s on %s%s set to %d",
             service,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Final
 
 from booking.service import BookingService
 from bot.dialog import ChatKey
@@ -38,6 +39,13 @@ def day_label(day: date, left: int) -> Text:
     )
 
 
+DAYS_FRESH_S: Final = 1.0
+"""The days shown may come from a read this old (``BookingService.availability``): under a
+burst, every citizen reaching the day question at once would read the same counters. The
+places left may lag by a second (a booking checks them again, atomically); a day staff closed
+through this process is shown closed at once."""
+
+
 class BookableDaysSource:
     """``booking.days``: the bookable days of the form's service with the places left; full
     and closed days are listed but cannot be chosen."""
@@ -53,7 +61,7 @@ class BookableDaysSource:
         if form.service is None:
             return ChoicesLoaded(request.path, ())
         options = []
-        for day in self._booking.availability(form.service):
+        for day in self._booking.availability(form.service, max_age=DAYS_FRESH_S):
             options.append(
                 DynamicChoice(
                     value=day.day.isoformat(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -401,3 +402,53 @@ def test_reschedule_between_sessions_and_close(sessioned: BookingService) -> Non
     assert len(affected) == 2
     day = sessioned.day_availability(SERVICE, D1)
     assert (day.booked, [s.booked for s in day.sessions], day.left) == (0, [0, 0], 0)
+
+
+def test_a_recent_availability_read_is_reused_until_a_change_or_max_age(db: Database) -> None:
+    """``max_age`` (the day list shown to citizens): the same window read once within that
+    many seconds; read again after ``max_age``, when the window moves, and after staff changed
+    a day through the service (bookings only move the places left, which may lag); without
+    it, every call reads."""
+    service = make_service(db)
+    reads: list[tuple[date, ...]] = []
+    store_read = service._store.day_states
+
+    def counting(svc: str, days: Any) -> Any:
+        reads.append(tuple(days))
+        return store_read(svc, days)
+
+    service._store.day_states = counting  # type: ignore[method-assign]
+    clock = [100.0]
+    service._monotonic = lambda: clock[0]
+
+    def left_on_d1(now: datetime = NOW) -> int:
+        days = service.availability(SERVICE, now, max_age=1.0)
+        return next(a.left for a in days if a.day == D1)
+
+    assert left_on_d1() == 30
+    clock[0] += 0.9
+    assert left_on_d1() == 30
+    assert len(reads) == 1  # reused
+    book(service, 1)  # the places left may lag by max_age
+    assert left_on_d1() == 30
+    assert len(reads) == 1
+    clock[0] += 0.2  # older than max_age: read again
+    assert left_on_d1() == 29
+    assert len(reads) == 2
+    assert service.availability(SERVICE, NOW)[0].left == 29  # without max_age: always read
+    assert len(reads) == 3
+    later = NOW + timedelta(days=1)  # the window moved on: another set of days, read
+    service.availability(SERVICE, later, max_age=1.0)
+    assert len(reads) == 4
+    assert reads[-1] != reads[0]
+    for change in (
+        lambda: service.close_day(SERVICE, D2, "Listrik padam", now=NOW),
+        lambda: service.reopen_day(SERVICE, D2, now=NOW),
+        lambda: service.set_quota(SERVICE, D1, 12, now=NOW),
+    ):
+        left_on_d1()
+        before = len(reads)
+        change()
+        left_on_d1()
+        assert len(reads) == before + 1
+    assert left_on_d1() == 12 - 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,13 @@ def loop(pg_app: App) -> Iterator[asyncio.AbstractEventLoop]:
     event_loop.close()
 
 
+def always_fresh_days(app: App) -> None:
+    """Every read of the bookable days is older than ``max_age``: the day question always
+    reads them from the database."""
+    ticks = iter(range(0, 10**6, 10))
+    app.booking._monotonic = lambda: float(next(ticks))
+
+
 def _updates(app: App) -> list[int]:
     with app.db.engine.connect() as conn:
         return sorted(conn.execute(sa.select(UPDATES.c.update_id)).scalars())
@@ -75,6 +83,7 @@ def test_the_ktp_form_reads_and_saves_the_same_either_way(
     pg_app: App, loop: asyncio.AbstractEventLoop
 ) -> None:
     assert pg_app.dialog.loop_steps
+    always_fresh_days(pg_app)
     threaded = Chat(pg_app, "thread-1")
     looped = LoopChat(pg_app, "loop-1", loop)
     script: list[tuple[str, str]] = [
@@ -137,6 +146,7 @@ def test_a_redelivery_on_the_loop_is_skipped(pg_app: App, loop: asyncio.Abstract
 def test_a_step_that_needs_the_database_is_undone_then_applied_once(
     pg_app: App, loop: asyncio.AbstractEventLoop
 ) -> None:
+    always_fresh_days(pg_app)
     chat = Chat(pg_app, "days-1")
     ktp_answers_until_day(chat)
     chat.send("/kembali")  # back to the email question
@@ -173,6 +183,7 @@ def test_a_step_cannot_swallow_its_need_for_the_database(
             return ChoicesLoaded(request.path, ())
 
     monkeypatch.setitem(pg_app.dialog._sources, "booking.days", forgiving)
+    always_fresh_days(pg_app)
     chat = LoopChat(pg_app, "days-2", loop)
     text = ktp_answers_until_day(chat)
     assert "Pilih hari datang" in text
@@ -193,3 +204,36 @@ def test_a_new_chat_and_a_chat_whose_data_was_erased_start_on_the_thread_path(
     chat.tap("Ya")
     assert "Pilih layanan" in chat.send("/mulai")
     assert pg_app.dialog.current(ChatKey("test", "new-1")) is None
+
+
+def test_a_recent_list_of_days_keeps_the_day_question_on_the_loop(
+    pg_app: App, loop: asyncio.AbstractEventLoop
+) -> None:
+    """The bookable days read for one citizen serve the next ones for a second (``booking.days``
+    reads with ``max_age``): their day question needs no database. A day staff closed through
+    this process is shown closed at once; bookings show within the second."""
+    clock = [0.0]
+    pg_app.booking._monotonic = lambda: clock[0]
+    first = LoopChat(pg_app, "days-a", loop)
+    ktp_answers_until_day(first)
+    assert first.fell_back == ["/mulai", "budi@contoh.com"]  # read from the database
+    second = LoopChat(pg_app, "days-b", loop)
+    second.send("/mulai")
+    text = ktp_answers_until_day(second, nik="3371011708000002")
+    assert "Pilih hari datang" in text
+    assert second.fell_back == ["/mulai"]  # the days of the first read, 0 s old
+    book_ktp(Chat(pg_app, "booker"), "Jumat, 4 Desember")
+    assert "Jumat, 4 Desember — sisa 30" in second.buttons()  # within the second
+    pg_app.booking.close_day("ktp_recording", date(2026, 12, 8), "Listrik padam")
+    third = LoopChat(pg_app, "days-c", loop)
+    third.send("/mulai")
+    ktp_answers_until_day(third, nik="3371011708000003")
+    assert third.fell_back == ["/mulai", "budi@contoh.com"]  # read again after the closing
+    assert "Jumat, 4 Desember — sisa 29" in third.buttons()
+    assert "Selasa, 8 Desember — sisa 30" in second.buttons()
+    assert "Selasa, 8 Desember — sisa 0 — penuh" in third.buttons()  # closed
+    clock[0] += 1.5
+    fourth = LoopChat(pg_app, "days-d", loop)
+    fourth.send("/mulai")
+    ktp_answers_until_day(fourth, nik="3371011708000004")
+    assert fourth.fell_back == ["/mulai", "budi@contoh.com"]  # a second later: read again
