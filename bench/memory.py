@@ -1,6 +1,7 @@
-"""Resident memory of one ``adminduk-bot serve`` worker with 10,000 conversations stored (SQLite).
+"""Resident memory of one ``adminduk-bot serve`` worker with 10,000 conversations stored.
 
-How: a throw-away SQLite database is filled with 10,000 Telegram conversations. The first
+How, on SQLite and then on PostgreSQL (when the server of ``BENCH_POSTGRES_URL`` answers): a
+throw-away database is filled with 10,000 Telegram conversations. The first
 ``TEMPLATES`` are real: chats driven through the dialog service (``app.dialog.handle``) for 0 to
 13 events of the KTP-el recording form, so their state JSON is what the engine writes at every
 step; the other rows copy those rows (all columns, another ``chat_id``), and every conversation
@@ -34,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 
-from bench.common import free_port
+from bench.common import drop_database, free_port, pg_database
 from bot.bootstrap import App, build_app
 from bot.dialog import ChatKey
 from bot.settings import Settings
@@ -256,62 +257,47 @@ async def _measure(data: Path, db_url: str) -> list[dict[str, Any]]:
         await server.stop()
 
 
-def main() -> None:
-    """Print every figure of this benchmark."""
-    print(
-        f"memory of one `adminduk-bot serve` worker (webhook, SQLite) with {CONVERSATIONS:,} "
-        f"conversations stored; VmRSS from /proc/<pid>/status, median of {RUNS} fresh workers"
+def _imports() -> tuple[int, list[list[str]]]:
+    """RSS (KB) of a process that only imports what the worker imports, and its steps."""
+    imports = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", f"STEPS = {IMPORT_STEPS!r}\n{IMPORTS_ONLY}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    print(f"  load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    data = Path(tempfile.mkdtemp(prefix="bench-memory-"))
-    db_url = f"sqlite:///{data / 'bench.sqlite3'}"
-    try:
-        started = time.perf_counter()
-        app = build_app(
-            Settings(data_dir=data, database_url=db_url, _env_file=None), clock=lambda: NOW
-        )
-        steps = _templates(app)
-        _clone(app)
-        table: Any = Conversation.__table__  # type: ignore[attr-defined]
-        with app.db.engine.connect() as conn:
-            stored = conn.execute(select(func.count()).select_from(table)).scalar_one()
-        app.close()
-        processed_before = _processed(db_url)
-        size = sum(p.stat().st_size for p in data.glob("bench.sqlite3*"))
-        print(
-            f"  database: {stored:,} conversations ({TEMPLATES} driven through the dialog "
-            f"service, {steps} steps; the rest copies), {size / 2**20:.1f} MB on disk, "
-            f"built in {time.perf_counter() - started:.1f} s"
-        )
-        imports = subprocess.run(  # noqa: S603 - our own interpreter and code
-            [sys.executable, "-c", f"STEPS = {IMPORT_STEPS!r}\n{IMPORTS_ONLY}"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        steps_kb = [line.rsplit(" ", 1) for line in imports.stdout.strip().splitlines()]
-        imports_kb = int(steps_kb[-1][1])
-        runs = asyncio.run(_measure(data, db_url))
-        applied = _processed(db_url) - processed_before
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
+    steps_kb = [line.rsplit(" ", 1) for line in imports.stdout.strip().splitlines()]
+    return int(steps_kb[-1][1]), steps_kb
+
+
+def _database(label: str, db_url: str, data: Path) -> None:
+    """Fill the database of ``db_url`` (migrated, empty), measure workers on it, print."""
+    started = time.perf_counter()
+    app = build_app(Settings(data_dir=data, database_url=db_url, _env_file=None), clock=lambda: NOW)
+    steps = _templates(app)
+    _clone(app)
+    table: Any = Conversation.__table__  # type: ignore[attr-defined]
+    with app.db.engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    app.close()
+    processed_before = _processed(db_url)
+    on_disk = sum(p.stat().st_size for p in data.glob("bench.sqlite3*"))
+    size = f", {on_disk / 2**20:.1f} MB on disk" if on_disk else ""
+    print(
+        f"  {label}: {stored:,} conversations ({TEMPLATES} driven through the dialog service, "
+        f"{steps} steps; the rest copies){size}, built in {time.perf_counter() - started:.1f} s"
+    )
+    runs = asyncio.run(_measure(data, db_url))
+    applied = _processed(db_url) - processed_before
 
     def med(key: str) -> float:
         return statistics.median(r[key] for r in runs)
 
     def row(label: str, kb: float, note: str = "") -> None:
-        print(f"  {label:<46}: {_mb(kb)}{note}")
+        print(f"    {label:<44}: {_mb(kb)}{note}")
 
     each = ", ".join(_mb(r["after"]).strip() for r in runs)
-    row("python + the worker's imports only", imports_kb)
-    previous = 0
-    parts = []
-    for name, kb in steps_kb:
-        parts.append(f"{name.split(',')[0]} +{(int(kb) - previous) / 1024:.0f}")
-        previous = int(kb)
-    print(f"    of which (MB, cumulative imports): {'; '.join(parts)}")
     row("worker serving, idle (before any update)", med("idle"))
     row(
         f"after {UPDATES} updates of random stored chats",
@@ -321,15 +307,46 @@ def main() -> None:
     row(f"after {UPDATES + MORE_UPDATES} updates", med("after_more"))
     row("peak (VmHWM)", med("peak"))
     print(
-        f"  updates applied by the workers (new processed_update rows): {applied} of "
+        f"    updates applied by the workers (new processed_update rows): {applied} of "
         f"{RUNS * (UPDATES + MORE_UPDATES)} delivered"
     )
     failures = sum(r["failures"] for r in runs)
     if failures:
-        print(f"  WARNING: {failures} webhook deliveries were not answered 200")
+        print(f"    WARNING: {failures} webhook deliveries were not answered 200")
     verdict = "meets" if med("peak") < TARGET_MB * 1024 else "ABOVE"
     loads = " / ".join(f"{r['load']:.1f}" for r in runs)
-    print(f"  target RSS < {TARGET_MB} MB: {verdict} (peak); load {loads}")
+    print(f"    target RSS < {TARGET_MB} MB: {verdict} (peak); load {loads}")
+
+
+def main() -> None:
+    """Print every figure of this benchmark: SQLite, then PostgreSQL when it is there."""
+    print(
+        f"memory of one `adminduk-bot serve` worker (webhook) with {CONVERSATIONS:,} "
+        f"conversations stored; VmRSS from /proc/<pid>/status, median of {RUNS} fresh workers"
+    )
+    print(f"  load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    imports_kb, steps_kb = _imports()
+    print(f"  python + the worker's imports only: {_mb(imports_kb).strip()}")
+    previous = 0
+    parts = []
+    for name, kb in steps_kb:
+        parts.append(f"{name.split(',')[0]} +{(int(kb) - previous) / 1024:.0f}")
+        previous = int(kb)
+    print(f"    of which (MB, cumulative imports): {'; '.join(parts)}")
+    data = Path(tempfile.mkdtemp(prefix="bench-memory-"))
+    try:
+        _database("SQLite", f"sqlite:///{data / 'bench.sqlite3'}", data)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+    pg = pg_database()
+    if pg is None:
+        return
+    data = Path(tempfile.mkdtemp(prefix="bench-memory-"))
+    try:
+        _database("PostgreSQL", pg[1], data)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+        drop_database(*pg)
 
 
 if __name__ == "__main__":
