@@ -202,7 +202,7 @@ Today = Callable[[], date]
 class FullStepNeeded(Exception):  # noqa: N818 - an outcome the caller acts on
     """``handle_async`` could not apply the update with the conversation row alone (a new
     chat, or a step that books, submits, reads bookings...): nothing was done; apply it with
-    ``handle`` on a thread."""
+    ``handle_on_loop`` (or ``handle`` on a thread)."""
 
 
 class DialogService:
@@ -256,7 +256,8 @@ class DialogService:
         unit of work takes the file's single write lock, so more threads only wait and compete
         for the GIL), a few on PostgreSQL (row locks; threads overlap their round trips, and
         beyond 4 they mostly compete for the GIL: 193 updates/s with 8, 219-221 with 2 or 4 in
-        bench/telegram.py)."""
+        bench/telegram.py). The Telegram gateway now applies PostgreSQL steps on the event loop
+        (``loop_steps``); the threads serve the staff commands and the storing of files."""
         return 1 if self._db.is_sqlite else 4
 
     @property
@@ -338,7 +339,7 @@ class DialogService:
         except NeedsDatabase:
             raise FullStepNeeded("the step needs the database") from None
         except NoConversationRowError:
-            raise FullStepNeeded("a new chat: its row is made on a thread") from None
+            raise FullStepNeeded("a new chat: the full step makes its row") from None
         except ConflictError:
             raise FullStepNeeded("other workers kept changing the chat") from None
         if not applied:
