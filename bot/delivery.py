@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,14 +98,33 @@ class PinHasher:
             return False
 
 
+def _create_key(key_file: Path) -> None:
+    """A new key at ``key_file``, unless another process made one first (several workers start
+    at once on a new ``DATA_DIR``): written whole to a file of this process, then linked into
+    place, which never replaces a key already there, so every process reads the same whole key.
+    """
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = key_file.with_name(f".{key_file.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, Fernet.generate_key())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, key_file)
+    except FileExistsError:
+        pass  # another process's key is in place: use that one
+    finally:
+        tmp.unlink()
+
+
 class Sealer:
     """Symmetric sealing of short secrets that must wait in the outbox (Fernet)."""
 
     def __init__(self, key_file: Path) -> None:
         if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_bytes(Fernet.generate_key())
-            key_file.chmod(0o600)
+            _create_key(key_file)
         self._fernet = Fernet(key_file.read_bytes().strip())
 
     def seal(self, secret: str) -> str:
