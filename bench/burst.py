@@ -293,7 +293,8 @@ def _classify(
             run.told_full += 1
             asked = [m for m in after if DAY_QUESTION in (m.text or "") and m.buttons]
             offered = _first_day(asked[-1]) if asked else None
-            if offered is not None and offered[1] != run.day:
+            # another day first: the full one is no longer offered (by its date, not its label)
+            if offered is not None and offered[1].split(" — ")[0] != run.day.split(" — ")[0]:
                 run.offered_days += 1
         else:
             outcomes.append("other")

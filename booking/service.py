@@ -15,7 +15,13 @@ from datetime import UTC, date, datetime
 
 from booking.calendar import WorkingCalendar
 from booking.codes import code_factory
-from booking.errors import BookingNotFound, DayFull, UnknownService, UnknownSession
+from booking.errors import (
+    BookingNotFound,
+    DayFull,
+    DayNotBookable,
+    UnknownService,
+    UnknownSession,
+)
 from booking.models import (
     Booking,
     BookingStatus,
@@ -178,7 +184,13 @@ class BookingService:
         try:
             yield
         finally:
-            self._changes += 1
+            self._forget_recent()
+
+    def _forget_recent(self) -> None:
+        """Recent availability reads are stale: the next ones read the database. Also when a
+        booking finds its day full or closed, so that the days offered next (the day question
+        asked again) no longer show that day as open."""
+        self._changes += 1
 
     def book(
         self,
@@ -220,7 +232,11 @@ class BookingService:
                 new_code=code_factory(self.policy.code_prefix(service)),
             )
         except DayFull:
+            self._forget_recent()
             raise DayFull(day, self._alternatives(service, moment, day)) from None
+        except DayNotBookable:  # closed by staff, perhaps through another process
+            self._forget_recent()
+            raise
         log.info(
             "booked %s %s on %s queue %d nik %s",
             booking.code,
@@ -275,8 +291,12 @@ class BookingService:
                 new_code=code_factory(self.policy.code_prefix(current.service)),
             )
         except DayFull:
+            self._forget_recent()
             alternatives = self._alternatives(current.service, moment, new_day, current.day)
             raise DayFull(new_day, alternatives) from None
+        except DayNotBookable:
+            self._forget_recent()
+            raise
         log.info(
             "rescheduled %s from %s to %s as %s",
             current.code,

@@ -452,3 +452,31 @@ def test_a_recent_availability_read_is_reused_until_a_change_or_max_age(db: Data
         left_on_d1()
         assert len(reads) == before + 1
     assert left_on_d1() == 12 - 1
+
+
+def test_a_booking_refused_for_a_full_or_closed_day_makes_recent_reads_stale(
+    db: Database,
+) -> None:
+    """The day question is asked again after "baru saja penuh": the days offered then must not
+    show that day open from a recent read. Another process (a second service on the same
+    database) fills one day and closes another; this one's recent read still shows them open
+    until a booking is refused, then reads them again."""
+    here, elsewhere = make_service(db), make_service(db)
+    here._monotonic = lambda: 100.0  # every read within max_age of the first
+
+    def day(which: date) -> Any:
+        return next(a for a in here.availability(SERVICE, NOW, max_age=1.0) if a.day == which)
+
+    assert day(D1).bookable
+    assert day(D2).bookable
+    elsewhere.set_quota(SERVICE, D1, 1, now=NOW)
+    book(elsewhere, 1, D1)
+    assert day(D1).left == 30  # a recent read: the other process's booking not seen yet
+    with pytest.raises(DayFull):
+        book(here, 2, D1)
+    assert (day(D1).left, day(D1).bookable) == (0, False)
+    elsewhere.close_day(SERVICE, D2, "Listrik padam", now=NOW)
+    assert day(D2).bookable  # a recent read again
+    with pytest.raises(DayNotBookable):
+        book(here, 2, D2)
+    assert (day(D2).closed, day(D2).bookable) == (True, False)
