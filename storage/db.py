@@ -405,11 +405,18 @@ class Database:
         list): on a thread they cost the hand-off and the threads' contention for the GIL on
         top of their work, about as much again (bench/telegram.py, docs/NOTES.md).
         """
+        engine = self._async_engine()
         try:
-            async with self._async_engine().connect() as conn, conn.begin():
+            conn = await engine.connect().start()
+        except Exception as exc:  # no connection: refused, timed out, server starting, pool full
+            raise StorageError(f"database unavailable: {type(exc).__name__}") from exc
+        try:
+            async with conn.begin():
                 return await conn.run_sync(self._as_unit, fn, args, kwargs)
         except SQLAlchemyError as exc:
             raise StorageError(f"database error: {type(exc).__name__}") from exc
+        finally:
+            await conn.close()
 
     def _as_unit(
         self,

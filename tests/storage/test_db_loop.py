@@ -6,6 +6,7 @@ exactly the same rows, and replace a connection the server dropped."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -140,6 +141,22 @@ async def test_sqlite_has_no_units_on_the_event_loop(sqlite_url: str) -> None:
     try:
         with pytest.raises(StorageError):
             await db.run(lambda conn: None)
+    finally:
+        await db.aclose()
+        db.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_server_that_does_not_answer_is_a_storage_error(pg_url: str) -> None:
+    """Connecting fails (nothing listens on the port): a ``StorageError``, as on a thread, so
+    that the webhook answers 5xx and Telegram delivers the update again later."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again below: nothing listens there
+    db = Database(str(sa.make_url(pg_url).set(host="127.0.0.1", port=port)))
+    try:
+        with pytest.raises(StorageError, match="unavailable"):
+            await db.run(lambda conn: conn.exec_driver_sql("SELECT 1").scalar())
     finally:
         await db.aclose()
         db.dispose()
