@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.dialog import ChatKey
 from bot.telegram.setup import build_telegram
@@ -100,6 +101,42 @@ async def test_not_an_update_is_a_bad_request(tmp_path: Path, db_url: str) -> No
             http.post(url, data=b"not json", headers=headers) as resp,
         ):
             assert resp.status == 400
+
+
+@pytest.mark.postgres
+async def test_a_database_out_of_reach_answers_503_and_the_redelivery_is_applied(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """PostgreSQL stops answering mid-form (steps on the event loop): the webhook answers 503,
+    the citizen gets nothing (no apology for an update that will come again) and nothing is
+    saved; Telegram's redelivery, once the database is back, is applied once."""
+    async with webhook_app(tmp_path, pg_url) as (server, url, app):
+        user = server.user(chat_id=2004)
+        await server.deliver_via_webhook(user.send_text("/start"), url=url, secret=SECRET)
+        menu = server.sent_messages(2004)[-1]
+        button = next(b for row in menu.buttons for b in row if "perekaman" in b["text"])
+        await server.deliver_via_webhook(user.tap(button["callback_data"]), url=url, secret=SECRET)
+        sent = len(server.sent_messages(2004))
+        reachable = app.db.url
+        await app.db.aclose()
+        app.db.url = str(make_url(reachable).set(port=free_port()))  # nothing listens there
+        answer = user.send_text("17-08-2000")
+        delivery = await server.deliver_via_webhook(answer, url=url, secret=SECRET)
+        assert delivery.status == 503
+        assert len(server.sent_messages(2004)) == sent
+        await app.db.aclose()
+        app.db.url = reachable
+        state = app.dialog.current(ChatKey("telegram", "2004"))
+        assert state is not None
+        assert "birth_date" not in state.answers
+        for _ in range(2):
+            delivery = await server.deliver_via_webhook(answer, url=url, secret=SECRET)
+            assert delivery.status == 200
+        state = app.dialog.current(ChatKey("telegram", "2004"))
+        assert state is not None
+        assert state.answers["birth_date"] == "2000-08-17"
+        asked = [m for m in server.sent_messages(2004) if "Jenis kelamin" in m.text]
+        assert len(asked) == 1
 
 
 class Worker:
