@@ -101,6 +101,12 @@ BOOKED_DETAILS: Final = T(
     "hands at the door, keep your distance. You will be reminded the day before.",
 )
 DAY_LABEL: Final = T("{day} — sisa {left}", "{day} — {left} left")
+NOT_SAVED: Final = T(
+    "Maaf, sistem kami sedang gangguan dan pesan Anda belum tersimpan. Silakan kirim lagi "
+    "beberapa menit lagi; jawaban sebelumnya tetap tersimpan.",
+    "Sorry, our system is having trouble and your message was not saved. Please send it again "
+    "in a few minutes; your earlier answers are kept.",
+)
 EDITED_IGNORED: Final = T(
     "Pesan yang diedit tidak mengubah jawaban. Untuk mengubah jawaban, tekan Kembali atau "
     "ubah dari ringkasan sebelum dikirim.",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+from typing import Any, Final
 
 from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
@@ -14,6 +16,9 @@ from bot.telegram.gateway import Gateway
 from bot.telegram.render import PAGE_PREFIX
 from flows.protocol import ContactIn, OtherIn, Reply, Tap
 from flows.text import parse_lang
+from storage.errors import StorageError
+
+log = logging.getLogger(__name__)
 
 
 def _update_id(data: dict[str, Any]) -> int | None:
@@ -44,6 +49,61 @@ class ChatOrder(BaseMiddleware):
             return await handler(event, data)
         async with self._gateway.serialised(chat_id):
             return await handler(event, data)
+
+
+STORAGE_RETRY_DELAYS_S: Final = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+"""Long polling: the pauses before an update is tried again while the database is out of reach
+(about a minute in all: a database restart or a fail-over), before the citizen is asked to send
+it again."""
+
+
+class UntilStored(BaseMiddleware):
+    """Outer middleware for long polling, inside ``ChatOrder``: an update whose step found the
+    database out of reach (``StorageError``; nothing was saved) is tried again after growing
+    pauses, the chat's later updates waiting their turn. A webhook answers 503 instead and
+    Telegram delivers the update again; a poll has moved its offset past it, so nobody else
+    would. When the database stays out of reach, the citizen is told that the message was not
+    saved and asked to send it again (a log line says so for the operator)."""
+
+    def __init__(self, gateway: Gateway, delays: tuple[float, ...] | None = None) -> None:
+        self._gateway = gateway
+        self._delays = STORAGE_RETRY_DELAYS_S if delays is None else delays
+
+    async def __call__(
+        self,
+        handler: Any,
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """Run the handler until it gets through to the database, or the pauses run out."""
+        update_id = event.update_id if isinstance(event, Update) else None
+        for delay in self._delays:
+            try:
+                return await handler(event, data)
+            except StorageError as exc:
+                log.warning("update %s: %s; trying again in %.1f s", update_id, exc, delay)
+            await asyncio.sleep(delay)
+        try:
+            return await handler(event, data)
+        except StorageError:
+            log.exception(
+                "update %s: the database stayed out of reach for %.0f s; the citizen is asked "
+                "to send it again",
+                update_id,
+                sum(self._delays),
+            )
+        chat_id, bot = _chat_of(event), data.get("bot")
+        if chat_id is not None and isinstance(bot, Bot) and isinstance(event, Update):
+            lang = parse_lang(_update_lang(event))
+            await self._gateway.send(bot, chat_id, [Reply(text=X.NOT_SAVED.get(lang))])
+        return None
+
+
+def _update_lang(update: Update) -> str | None:
+    for part in (update.message, update.edited_message, update.callback_query):
+        if part is not None:
+            return _lang(part)
+    return None
 
 
 def _chat_of(event: TelegramObject) -> int | None:

@@ -20,7 +20,7 @@ from bot.dialog import DialogService
 from bot.handoff import HandoffService
 from bot.telegram.gateway import Gateway
 from bot.telegram.limits import Pacer
-from bot.telegram.routers import ChatOrder, build_routers
+from bot.telegram.routers import ChatOrder, UntilStored, build_routers
 from bot.telegram.sender import Sender
 from bot.telegram.session import JsonSession
 from bot.telegram.staff import build_staff_router
@@ -135,7 +135,11 @@ async def register_commands(bot: Bot) -> None:
 
 
 async def run_polling(frontend: TelegramFrontend) -> None:
-    """Long polling until cancelled (``adminduk-bot run``)."""
+    """Long polling until cancelled (``adminduk-bot run``). An update the database cannot take
+    yet is tried again (``UntilStored``): no redelivery would bring it back."""
+    outer = frontend.dispatcher.update.outer_middleware
+    if not any(isinstance(m, UntilStored) for m in outer):  # once, polling started again or not
+        outer(UntilStored(frontend.gateway))  # after ChatOrder: retried under the chat's lock
     await frontend.bot.delete_webhook(drop_pending_updates=False)
     await register_commands(frontend.bot)
     me = await frontend.bot.get_me()

@@ -6,9 +6,14 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+from sqlalchemy.engine import make_url
+
 from bot.dialog import ChatKey
+from bot.telegram import routers
 from tests.bot.conftest import PNG_1PX
 from tests.bot.telegram.harness import (
+    free_port,
     latest_with_buttons,
     menu,
     polling_bot,
@@ -242,3 +247,66 @@ async def test_booking_proof_arrives_in_the_chat_as_a_pdf(tmp_path: Path, db_url
         assert document.filename.startswith("BuktiDaftar-KTP-")
         assert document.caption is not None
         assert "PIN" in document.caption
+
+
+async def _out_of_reach(app, url: str | None) -> str:
+    """Point the application's event-loop connections at ``url`` (``None``: a port nothing
+    listens on); returns the URL before."""
+    before = app.db.url
+    await app.db.aclose()
+    app.db.url = url or str(make_url(before).set(port=free_port()))
+    return before
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, fragment: str) -> None:
+    for _ in range(200):
+        if any(fragment in r.getMessage() for r in caplog.records):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never logged: {fragment!r}")
+
+
+@pytest.mark.postgres
+async def test_a_message_that_finds_the_database_down_is_applied_when_it_is_back(
+    tmp_path: Path, pg_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Long polling: Telegram will not deliver the update again, so the bot tries it again
+    itself while the database is out of reach (a restart), the chat's next updates waiting."""
+    async with polling_bot(tmp_path, pg_url) as h:
+        user = h.server.user(chat_id=1031)
+        await menu(user)
+        await tap(user, "perekaman KTP-el", "Tanggal lahir Anda")
+        reachable = await _out_of_reach(h.app, None)
+        user.send_text("17-08-2000")
+        await _logged(caplog, "trying again")
+        user.send_text("1")  # typed meanwhile: applied after the first, in order
+        await _out_of_reach(h.app, reachable)
+        await reply(user, "NIK Anda")
+        state = h.app.dialog.current(ChatKey("telegram", "1031"))
+        assert state is not None
+        assert (state.answers["birth_date"], state.answers["sex"]) == ("2000-08-17", "L")
+        assert not any("belum tersimpan" in (m.text or "") for m in h.server.sent_messages(1031))
+
+
+@pytest.mark.postgres
+async def test_a_database_down_for_long_asks_the_citizen_to_send_again(
+    tmp_path: Path,
+    pg_url: str,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(routers, "STORAGE_RETRY_DELAYS_S", (0.05, 0.1))
+    async with polling_bot(tmp_path, pg_url) as h:
+        user = h.server.user(chat_id=1032)
+        await menu(user)
+        await tap(user, "perekaman KTP-el", "Tanggal lahir Anda")
+        reachable = await _out_of_reach(h.app, None)
+        text = await say(user, "17-08-2000", "belum tersimpan")
+        assert "kirim lagi" in text
+        assert "Traceback" not in text
+        await _out_of_reach(h.app, reachable)
+        state = h.app.dialog.current(ChatKey("telegram", "1032"))
+        assert state is not None
+        assert "birth_date" not in state.answers
+        await say(user, "17-08-2000", "Jenis kelamin")  # sent again: applied
+        assert any("stayed out of reach" in r.getMessage() for r in caplog.records)
