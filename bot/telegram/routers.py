@@ -77,44 +77,39 @@ class UntilStored(BaseMiddleware):
     ) -> Any:
         """Run the handler until it gets through to the database, or the pauses run out."""
         update_id = event.update_id if isinstance(event, Update) else None
-        for delay in self._delays:
+        for delay in (*self._delays, None):
             try:
                 return await handler(event, data)
             except StorageError as exc:
+                if delay is None:
+                    log.exception(
+                        "update %s: the database stayed out of reach for %.0f s; the citizen "
+                        "is asked to send it again",
+                        update_id,
+                        sum(self._delays),
+                    )
+                    break
                 log.warning("update %s: %s; trying again in %.1f s", update_id, exc, delay)
-            await asyncio.sleep(delay)
-        try:
-            return await handler(event, data)
-        except StorageError:
-            log.exception(
-                "update %s: the database stayed out of reach for %.0f s; the citizen is asked "
-                "to send it again",
-                update_id,
-                sum(self._delays),
-            )
-        chat_id, bot = _chat_of(event), data.get("bot")
-        if chat_id is not None and isinstance(bot, Bot) and isinstance(event, Update):
-            lang = parse_lang(_update_lang(event))
+                await asyncio.sleep(delay)
+        chat_id, bot, part = _chat_of(event), data.get("bot"), _part(event)
+        if chat_id is not None and isinstance(bot, Bot) and part is not None:
+            lang = parse_lang(_lang(part))
             await self._gateway.send(bot, chat_id, [Reply(text=X.NOT_SAVED.get(lang))])
         return None
 
 
-def _update_lang(update: Update) -> str | None:
-    for part in (update.message, update.edited_message, update.callback_query):
-        if part is not None:
-            return _lang(part)
-    return None
+def _part(event: TelegramObject) -> Message | CallbackQuery | None:
+    """The part of an update the citizen routers handle (a message, an edit, a tap)."""
+    if not isinstance(event, Update):
+        return None
+    return event.message or event.edited_message or event.callback_query
 
 
 def _chat_of(event: TelegramObject) -> int | None:
-    if not isinstance(event, Update):
-        return None
-    for part in (event.message, event.edited_message, event.callback_query):
-        if isinstance(part, CallbackQuery):
-            return _query_chat(part)
-        if isinstance(part, Message):
-            return part.chat.id
-    return None
+    part = _part(event)
+    if isinstance(part, CallbackQuery):
+        return _query_chat(part)
+    return part.chat.id if part is not None else None
 
 
 def _query_chat(query: CallbackQuery) -> int:
