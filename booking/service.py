@@ -65,7 +65,9 @@ class BookingService:
         self._clock = clock
         self._monotonic = monotonic
         self._changes = 0
-        """Changes staff made through this service so far (recent reads are then stale)."""
+        """How often recent reads were made stale (``_forget_recent``): an entry of ``_recent``
+        counts only while this is the number it was read at, so a read that was under way when
+        a day changed is not used after the change."""
         self._recent: dict[tuple[str, tuple[date, ...]], tuple[float, int, dict[date, DayState]]]
         self._recent = {}
 

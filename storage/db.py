@@ -379,7 +379,7 @@ class Database:
         if current is not None and current[0] is loop:
             return current[1]
         if current is not None:  # an engine of an event loop that is gone
-            current[1].sync_engine.dispose(close=False)
+            _abandon(current[1])
         url = make_url(self.url).set(drivername="postgresql+asyncpg")
         engine = create_async_engine(
             url,
@@ -452,7 +452,7 @@ class Database:
             if engine[0] is asyncio.get_running_loop():
                 await engine[1].dispose()
             else:
-                engine[1].sync_engine.dispose(close=False)
+                _abandon(engine[1])
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown, and in a child process after fork)."""
@@ -460,8 +460,8 @@ class Database:
         if current is not None:
             _drop(current[1])
         engine, self._loop_engine = self._loop_engine, None
-        if engine is not None:  # its loop may be gone: let its connections go unawaited
-            engine[1].sync_engine.dispose(close=False)
+        if engine is not None:
+            _abandon(engine[1])
         self.engine.dispose()
 
 
@@ -470,6 +470,12 @@ def _drop(pool: asyncpg.Pool) -> None:
     closed without goodbyes, and a loop that is gone cannot complain."""
     with contextlib.suppress(Exception):
         pool.terminate()
+
+
+def _abandon(engine: AsyncEngine) -> None:
+    """Let an event loop's engine go from outside that loop (it may have ended): its pool is
+    replaced, and its connections are dropped unawaited, as ``_drop`` does for asyncpg's."""
+    engine.sync_engine.dispose(close=False)
 
 
 def null_pool_engine(url: str) -> Engine:
