@@ -102,16 +102,20 @@ def latest_with_buttons(server: FakeTelegramServer, chat_id: int) -> SentMessage
     raise AssertionError("no bot message with buttons")
 
 
-def press(user: FakeUser, fragment: str) -> None:
-    """Tap the button whose label contains ``fragment`` on the newest message with buttons."""
-    message = latest_with_buttons(user.server, user.chat_id)
+def button_data(message: SentMessage, fragment: str) -> str:
+    """The callback data of the button of ``message`` whose label contains ``fragment``."""
     for row in message.buttons:
         for button in row:
             if fragment.lower() in button["text"].lower():
-                user.tap(button["callback_data"], message_id=message.raw["message_id"])
-                return
+                return str(button["callback_data"])
     labels = [b["text"] for row in message.buttons for b in row]
     raise AssertionError(f"no button with {fragment!r}: {labels}")
+
+
+def press(user: FakeUser, fragment: str) -> None:
+    """Tap the button whose label contains ``fragment`` on the newest message with buttons."""
+    message = latest_with_buttons(user.server, user.chat_id)
+    user.tap(button_data(message, fragment), message_id=message.raw["message_id"])
 
 
 async def say(user: FakeUser, text: str, expect: str) -> str:

@@ -19,8 +19,8 @@ from bot.dialog import ChatKey
 from bot.telegram.setup import build_telegram
 from storage.db import Database
 from tests.bot.conftest import make_app
-from tests.bot.telegram.harness import bot_env, fast_pacer, free_port
-from tests.fakes.telegram_api import FakeTelegramServer
+from tests.bot.telegram.harness import bot_env, button_data, fast_pacer, free_port
+from tests.fakes.telegram_api import FakeTelegramServer, FakeUser
 from web.app import build_web_app, start_site
 from web.webhook import WEBHOOK_PATH
 
@@ -55,6 +55,16 @@ async def webhook_app(
         app.close()
 
 
+async def _open_recording_form(server: FakeTelegramServer, url: str, chat_id: int) -> FakeUser:
+    """A citizen who sent ``/start`` and chose KTP-el recording, both through the webhook."""
+    user = server.user(chat_id=chat_id)
+    await server.deliver_via_webhook(user.send_text("/start"), url=url, secret=SECRET)
+    menu = server.sent_messages(chat_id)[-1]
+    tap = user.tap(button_data(menu, "perekaman"))
+    await server.deliver_via_webhook(tap, url=url, secret=SECRET)
+    return user
+
+
 async def test_wrong_secret_is_refused_and_changes_nothing(tmp_path: Path, db_url: str) -> None:
     async with webhook_app(tmp_path, db_url) as (server, url, app):
         user = server.user(chat_id=2001)
@@ -73,12 +83,7 @@ async def test_answers_after_saving_and_applies_a_redelivery_once(
     tmp_path: Path, db_url: str
 ) -> None:
     async with webhook_app(tmp_path, db_url) as (server, url, app):
-        user = server.user(chat_id=2002)
-        await server.deliver_via_webhook(user.send_text("/start"), url=url, secret=SECRET)
-        menu = server.sent_messages(2002)[-1]
-        button = next(b for row in menu.buttons for b in row if "perekaman" in b["text"])
-        tap = user.tap(button["callback_data"])
-        await server.deliver_via_webhook(tap, url=url, secret=SECRET)
+        user = await _open_recording_form(server, url, chat_id=2002)
         answer = user.send_text("17-08-2000")
         for _ in range(3):
             delivery = await server.deliver_via_webhook(answer, url=url, secret=SECRET)
@@ -111,11 +116,7 @@ async def test_a_database_out_of_reach_answers_503_and_the_redelivery_is_applied
     the citizen gets nothing (no apology for an update that will come again) and nothing is
     saved; Telegram's redelivery, once the database is back, is applied once."""
     async with webhook_app(tmp_path, pg_url) as (server, url, app):
-        user = server.user(chat_id=2004)
-        await server.deliver_via_webhook(user.send_text("/start"), url=url, secret=SECRET)
-        menu = server.sent_messages(2004)[-1]
-        button = next(b for row in menu.buttons for b in row if "perekaman" in b["text"])
-        await server.deliver_via_webhook(user.tap(button["callback_data"]), url=url, secret=SECRET)
+        user = await _open_recording_form(server, url, chat_id=2004)
         sent = len(server.sent_messages(2004))
         reachable = app.db.url
         await app.db.aclose()
@@ -204,8 +205,7 @@ async def test_two_workers_share_postgresql(tmp_path: Path, pg_url: str) -> None
         # Telegram's way: a chat's next update after the previous answer, alternating workers.
         assert await send(user.send_text("/start"), workers[0]) == 200
         menu = server.sent_messages(3001)[-1]
-        button = next(b for row in menu.buttons for b in row if "perekaman" in b["text"])
-        assert await send(user.tap(button["callback_data"]), workers[1]) == 200
+        assert await send(user.tap(button_data(menu, "perekaman")), workers[1]) == 200
         answers = ["17-08-2000", "1", "3371011708000001", "Budi Santoso", "3371012001150003"]
         for i, answer in enumerate(answers):
             assert await send(user.send_text(answer), workers[i % 2]) == 200
